@@ -1,0 +1,276 @@
+"""The `dctwin` command: simulate a layout headless, or launch the desktop app.
+
+Exit codes: 0 ok, 1 unexpected internal error, 2 bad input (arguments, layout,
+a room the solver refuses, an output that cannot be written), 130 cancelled.
+Expected errors print one line on stderr and never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import os
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from twin import __version__
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
+MODELS = ("accurate", "preview")
+
+
+class InputError(Exception):
+    """A user-facing problem with the command's input; message printed as `dctwin: ...`."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser: global --version/--debug and the `simulate` subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="dctwin",
+        description="Digital twin of a data-center floor. With no command, opens the "
+                    "desktop app (or, without a display, simulates the bundled default hall).")
+    parser.add_argument("--version", action="version", version=f"dctwin {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sim = commands.add_parser("simulate", help="solve a layout's air temperatures and print a table",
+                              description="Solve the steady room air field of LAYOUT and report "
+                                          "rack intake temperatures, cooling units and metrics.")
+    sim.add_argument("layout", metavar="LAYOUT", help="layout file (YAML, see docs/layout-format.md)")
+    add_solve_options(sim)
+    sim.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                     help="show tracebacks of internal errors")
+    return parser
+
+
+def add_solve_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by every command that runs a solve."""
+    parser.add_argument("--cell-m", type=_positive_float, default=0.2, metavar="M",
+                        help="grid cell size in metres (default 0.2)")
+    parser.add_argument("--model", choices=MODELS, default="accurate",
+                        help="thermal model (default accurate; preview is faster, coarser)")
+    parser.add_argument("--json", metavar="OUT", help="also write results as JSON to OUT")
+    parser.add_argument("--csv", metavar="OUT", help="also write one row per rack as CSV to OUT")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def _positive_float(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (value > 0 and value < float("inf")):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return value
+
+
+def main(argv=None) -> int:
+    """Entry point of `dctwin`; returns the process exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    _make_stdout_forgiving()
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "simulate":
+            return run_simulate(args)
+        return run_default(args)
+    except SystemExit as exc:      # argparse: --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_INPUT)
+    except KeyboardInterrupt:
+        print("cancelled", file=sys.stderr)
+        return EXIT_CANCELLED
+    except InputError as exc:
+        print(f"dctwin: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as exc:       # anything unexpected: one line, traceback only on --debug
+        if debug:
+            traceback.print_exc()
+        print(f"dctwin: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if not debug:
+            print("run with --debug for details", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def run_default(args) -> int:
+    """No command: launch the GUI when it is installed and a display exists, else simulate headless."""
+    if gui_available() and display_available():
+        from twin import gui
+        return int(gui.main([]) or 0)
+    reason = "no display" if gui_available() else "the desktop app is not available"
+    layout_path = _default_layout_path()
+    print(f"dctwin: {reason}; simulating the bundled default hall ({layout_path}) headless. "
+          "See `dctwin --help`.", file=sys.stderr)
+    defaults = build_parser().parse_args(["simulate", str(layout_path)])
+    defaults.debug = args.debug
+    return run_simulate(defaults)
+
+
+def gui_available() -> bool:
+    """Whether the twin.gui package is present (without importing Qt)."""
+    try:
+        return importlib.util.find_spec("twin.gui") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def display_available() -> bool:
+    """Whether a GUI can open a window here (offscreen Qt counts as no display)."""
+    if os.environ.get("QT_QPA_PLATFORM", "").startswith(("offscreen", "minimal")):
+        return False
+    if sys.platform.startswith(("win", "darwin")):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _default_layout_path() -> Path:
+    """The bundled default hall layout file."""
+    from twin.model.resources import default_layout_path
+    return Path(default_layout_path())
+
+
+def run_simulate(args) -> int:
+    """`dctwin simulate`: load, solve with progress and Ctrl-C support, report, export."""
+    from twin.model import LayoutError, load_layout
+    from twin.thermal import SolveCancelled, SolverError, metrics as room_metrics, solve
+
+    layout_path = Path(args.layout)
+    if not layout_path.exists():
+        raise InputError(f"layout file not found: {layout_path}")
+    if layout_path.is_dir():
+        raise InputError(f"layout path is a directory, not a file: {layout_path}")
+    try:
+        layout = load_layout(layout_path)
+    except LayoutError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:
+        raise InputError(f"cannot read {layout_path}: {exc.strerror or exc}") from None
+
+    progress = Progress(sys.stderr, enabled=not args.quiet)
+    try:
+        with sigint_flag() as cancelled:
+            result = solve(layout, cell_m=args.cell_m, model=args.model,
+                           progress=progress, cancel=cancelled)
+    except SolveCancelled:
+        progress.finish()
+        print("cancelled", file=sys.stderr)
+        return EXIT_CANCELLED
+    except SolverError as exc:
+        progress.finish()
+        print(f"dctwin: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    progress.finish()
+
+    metrics = room_metrics.compute(result, layout)
+    _write_outputs(args, result, layout, metrics)
+    from twin.thermal.export import format_report
+    sys.stdout.write(format_report(result, layout, metrics))
+    if not result.converged:
+        print("dctwin: warning: the solver did not converge; figures are approximate",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_outputs(args, result, layout, metrics) -> None:
+    """Write the --json and --csv files, if asked; unwritable paths are input errors."""
+    from twin.thermal.export import result_to_dict, write_csv, write_json
+    outputs = []
+    if args.json:
+        outputs.append((args.json, lambda p: write_json(p, result_to_dict(result, layout, metrics))))
+    if args.csv:
+        outputs.append((args.csv, lambda p: write_csv(p, result, metrics)))
+    for path, write in outputs:
+        try:
+            write(path)
+        except OSError as exc:
+            raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def sigint_flag():
+    """Within the block, the first Ctrl-C sets a flag (yielded as a cancel callable).
+
+    A second Ctrl-C raises KeyboardInterrupt at once, for a solver step that
+    does not poll. The previous handler is restored on exit.
+    """
+    state = {"set": False}
+
+    def handler(signum, frame):
+        state["set"] = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    try:
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:             # not the main thread: no signal handling, never cancelled
+        previous = None
+    try:
+        yield lambda: state["set"]
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+class Progress:
+    """Solver progress on a stream: one rewritten line on a TTY, occasional lines otherwise."""
+
+    LINE_EVERY_S = 5.0
+    TTY_EVERY_S = 0.1
+
+    def __init__(self, stream, enabled: bool = True):
+        self.stream = stream
+        self.enabled = enabled
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.started = time.monotonic()
+        self.last_time = float("-inf")
+        self.last_fraction = -1.0
+        self.width = 0
+
+    def __call__(self, fraction: float, message: str = "") -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        fraction = min(max(float(fraction), 0.0), 1.0)
+        text = f"solving {fraction * 100:5.1f}%  {now - self.started:6.1f} s  {message}".rstrip()
+        if self.tty:
+            if now - self.last_time >= self.TTY_EVERY_S or fraction >= 1.0:
+                self._rewrite(text)
+                self.last_time = now
+        elif now - self.last_time >= self.LINE_EVERY_S or fraction >= self.last_fraction + 0.25:
+            print(text, file=self.stream, flush=True)
+            self.last_time, self.last_fraction = now, fraction
+
+    def _rewrite(self, text: str) -> None:
+        """Overwrite the current terminal line with text."""
+        columns = max(20, _terminal_columns() - 1)
+        text = text[:columns]
+        self.stream.write("\r" + text.ljust(self.width))
+        self.stream.flush()
+        self.width = len(text)
+
+    def finish(self) -> None:
+        """End the progress line so later output starts on a fresh line."""
+        if self.enabled and self.tty and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+            self.width = 0
+
+
+def _terminal_columns() -> int:
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return 80
+
+
+def _make_stdout_forgiving() -> None:
+    """Replace characters the terminal cannot encode (e.g. '°') instead of crashing."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

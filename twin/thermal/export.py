@@ -1,0 +1,228 @@
+"""Thermal results as JSON, CSV and a plain-text report (Qt-free).
+
+The JSON shape is a contract other tools read; docs/cli.md describes it.
+Non-finite numbers become null so the file is always valid JSON. Files are
+written atomically: a reader never sees a half-written file.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+RACK_FIELDS = (
+    "inlet_mean_c", "inlet_max_c", "inlet_lower_c", "inlet_middle_c", "inlet_upper_c",
+    "exhaust_mean_c", "power_kw", "airflow_m3s",
+)
+UNIT_FIELDS = ("state", "return_temp_c", "load_kw")
+CSV_COLUMNS = (
+    "rack_id", "power_kw", "airflow_m3s", "inlet_mean_c", "inlet_max_c",
+    "inlet_lower_c", "inlet_middle_c", "inlet_upper_c", "exhaust_mean_c",
+    "above_recommended", "above_allowable",
+)
+
+
+def layout_label(result, layout) -> str:
+    """The name a report uses for the layout: its name, else its file stem."""
+    name = getattr(layout, "name", "") or getattr(result, "layout_name", "")
+    if name:
+        return str(name)
+    path = getattr(layout, "source_path", None)
+    return Path(path).stem if path else "layout"
+
+
+def result_to_dict(result, layout, metrics) -> dict:
+    """The JSON-ready dict of a solve (contract keys plus a few extras), NaN as None."""
+    data = {
+        "layout": layout_label(result, layout),
+        "layout_path": getattr(layout, "source_path", None),
+        "model": result.model,
+        "solve_seconds": float(result.solve_seconds),
+        "iterations": int(result.iterations),
+        "converged": bool(result.converged),
+        "notes": list(result.notes),
+        "grid": {"cell_m": float(result.cell_m), "cells": int(result.fluid_cells),
+                 "shape": list(getattr(result.temperature_c, "shape", ()))},
+        "racks": {rid: {f: float(getattr(r, f)) for f in RACK_FIELDS}
+                  for rid, r in result.racks.items()},
+        "cooling_units": {uid: _unit_dict(u) for uid, u in result.cooling_units.items()},
+        "energy_balance": {"it_power_kw": float(result.it_power_kw),
+                           "removed_kw": float(result.removed_kw),
+                           "error_pct": float(result.energy_error_pct)},
+        "metrics": metrics_to_dict(metrics),
+    }
+    return finite_or_none(data)
+
+
+def _unit_dict(unit) -> dict:
+    """A cooling unit's contract fields plus supply temperature and airflow."""
+    return {"state": str(unit.state), "return_temp_c": float(unit.return_temp_c),
+            "load_kw": float(unit.load_kw), "supply_temp_c": float(unit.supply_temp_c),
+            "airflow_m3s": float(unit.airflow_m3s)}
+
+
+def metrics_to_dict(metrics) -> dict:
+    """The metrics block of the JSON contract."""
+    return {
+        "ashrae_class": metrics.ashrae_class,
+        "recommended_c": list(metrics.recommended_c),
+        "allowable_c": list(metrics.allowable_c),
+        "rci_hi_pct": metrics.rci_hi_pct,
+        "rci_lo_pct": metrics.rci_lo_pct,
+        "rti_pct": metrics.rti_pct,
+        "shi": metrics.shi,
+        "racks_above_recommended": list(metrics.racks_above_recommended),
+        "racks_above_allowable": list(metrics.racks_above_allowable),
+        "hot_spots": [{"rack_id": h.rack_id, "inlet_max_c": h.inlet_max_c,
+                       "excess_k": h.excess_k} for h in metrics.hot_spots],
+    }
+
+
+def finite_or_none(value):
+    """Recursively turn NaN/inf floats (and numpy scalars) into JSON-safe values."""
+    if isinstance(value, dict):
+        return {str(k): finite_or_none(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_or_none(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if hasattr(value, "item") and not isinstance(value, (int, float)):
+        value = value.item()   # numpy scalar -> Python scalar
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    return value
+
+
+def write_json(path, data: dict) -> None:
+    """Write `data` as indented JSON to `path` atomically (NaN -> null)."""
+    text = json.dumps(finite_or_none(data), indent=2, allow_nan=False) + "\n"
+    write_text_atomic(path, text)
+
+
+def csv_rows(result, metrics) -> list[dict]:
+    """One dict per rack with the CSV columns (NaN left as NaN)."""
+    above_rec = set(metrics.racks_above_recommended) if metrics else set()
+    above_all = set(metrics.racks_above_allowable) if metrics else set()
+    rows = []
+    for rid, rack in result.racks.items():
+        row = {"rack_id": rid}
+        row.update({f: float(getattr(rack, f)) for f in CSV_COLUMNS[1:9]})
+        row["above_recommended"] = int(rid in above_rec)
+        row["above_allowable"] = int(rid in above_all)
+        rows.append(row)
+    return rows
+
+
+def write_csv(path, result, metrics=None) -> None:
+    """Write one row per rack to `path` atomically; NaN becomes an empty cell."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in csv_rows(result, metrics):
+        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+    write_text_atomic(path, buffer.getvalue())
+
+
+def _csv_cell(value):
+    """A CSV cell: floats rounded to 4 decimals, NaN empty."""
+    if isinstance(value, float):
+        return "" if not math.isfinite(value) else f"{value:.4f}"
+    return value
+
+
+def write_text_atomic(path, text: str) -> None:
+    """Write text to a temporary file next to `path`, fsync, then rename over it."""
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+        os.replace(tmp_name, target)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def format_report(result, layout, metrics) -> str:
+    """A plain-text summary of a solve: racks, cooling units, energy, metrics, grid."""
+    lines = [f"{layout_label(result, layout)}: {result.model} thermal model", ""]
+    lines += _rack_table(result, metrics) + [""]
+    lines += _unit_table(result) + [""]
+    lines.append(f"Energy balance: IT load {_num(result.it_power_kw, 1)} kW, removed "
+                 f"{_num(result.removed_kw, 1)} kW, error {_num(result.energy_error_pct, 2)} %")
+    lines += _metric_lines(metrics)
+    shape = " x ".join(str(n) for n in getattr(result.temperature_c, "shape", ())[:3])
+    lines.append(f"Grid: {result.cell_m:g} m cells, {result.fluid_cells} fluid cells"
+                 + (f" ({shape})" if shape else ""))
+    lines.append(f"Solve time: {result.solve_seconds:.2f} s, {result.iterations} iterations"
+                 + ("" if result.converged else " (NOT CONVERGED)"))
+    lines += [f"Note: {note}" for note in result.notes]
+    return "\n".join(lines) + "\n"
+
+
+def _rack_table(result, metrics) -> list[str]:
+    """Rack rows with a flag for racks above the recommended or allowable maximum."""
+    above_rec = set(metrics.racks_above_recommended)
+    above_all = set(metrics.racks_above_allowable)
+    width = max([4] + [len(rid) for rid in result.racks])
+    head = (f"{'rack':<{width}}  {'power':>6} {'airflow':>7} {'intake':>7} {'intake':>7} "
+            f"{'lower':>6} {'middle':>6} {'upper':>6} {'exhaust':>7}")
+    units = (f"{'':<{width}}  {'kW':>6} {'m3/s':>7} {'mean °C':>7} {'max °C':>7} "
+             f"{'°C':>6} {'°C':>6} {'°C':>6} {'°C':>7}")
+    lines = [head, units]
+    for rid, r in result.racks.items():
+        flag = ("  ABOVE ALLOWABLE" if rid in above_all
+                else "  above recommended" if rid in above_rec else "")
+        lines.append(
+            f"{rid:<{width}}  {_num(r.power_kw, 1):>6} {_num(r.airflow_m3s, 3):>7} "
+            f"{_num(r.inlet_mean_c, 1):>7} {_num(r.inlet_max_c, 1):>7} "
+            f"{_num(r.inlet_lower_c, 1):>6} {_num(r.inlet_middle_c, 1):>6} "
+            f"{_num(r.inlet_upper_c, 1):>6} {_num(r.exhaust_mean_c, 1):>7}{flag}")
+    if not result.racks:
+        lines.append("(no racks)")
+    return lines
+
+
+def _unit_table(result) -> list[str]:
+    """Cooling unit rows: state, supply and return temperature, heat removed."""
+    width = max([12] + [len(uid) for uid in result.cooling_units])
+    lines = [f"{'cooling unit':<{width}}  {'state':<8} {'supply °C':>9} "
+             f"{'return °C':>9} {'load kW':>8}"]
+    for uid, u in result.cooling_units.items():
+        lines.append(f"{uid:<{width}}  {u.state:<8} {_num(u.supply_temp_c, 1):>9} "
+                     f"{_num(u.return_temp_c, 1):>9} {_num(u.load_kw, 1):>8}")
+    return lines
+
+
+def _metric_lines(metrics) -> list[str]:
+    """Metrics block: class limits, RCI/RTI/SHI and the racks out of range."""
+    rec_lo, rec_hi = metrics.recommended_c
+    all_lo, all_hi = metrics.allowable_c
+    return [
+        f"Metrics (ASHRAE {metrics.ashrae_class}: recommended {rec_lo:g}-{rec_hi:g} °C, "
+        f"allowable {all_lo:g}-{all_hi:g} °C):",
+        f"  RCI_HI {_num(metrics.rci_hi_pct, 1)} %   RCI_LO {_num(metrics.rci_lo_pct, 1)} %   "
+        f"RTI {_num(metrics.rti_pct, 1)} %   SHI {_num(metrics.shi, 3)}",
+        "  racks above recommended: " + (", ".join(metrics.racks_above_recommended) or "none"),
+        "  racks above allowable: " + (", ".join(metrics.racks_above_allowable) or "none"),
+    ]
+
+
+def _num(value, decimals: int) -> str:
+    """A number with fixed decimals, '-' for NaN or missing."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return "-"
+    return f"{value:.{decimals}f}" if math.isfinite(value) else "-"
