@@ -133,14 +133,14 @@ def _default_layout_path() -> Path:
 
 def run_simulate(args) -> int:
     """`dctwin simulate`: load, solve with progress and Ctrl-C support, report, export."""
-    from twin.model import LayoutError, load_layout
-    from twin.thermal import SolveCancelled, SolverError, metrics as room_metrics, solve
-
     layout_path = Path(args.layout)
     if not layout_path.exists():
         raise InputError(f"layout file not found: {layout_path}")
     if layout_path.is_dir():
         raise InputError(f"layout path is a directory, not a file: {layout_path}")
+    from twin.model import LayoutError, load_layout
+    from twin.thermal import SolveCancelled, SolverError, metrics as room_metrics, solve
+
     try:
         layout = load_layout(layout_path)
     except LayoutError as exc:

@@ -1,0 +1,58 @@
+"""Everything outside twin.gui must import and run without Qt and without a display."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "pyqtgraph")
+
+IMPORT_ALL = r"""
+import importlib, json, pkgutil, sys
+import twin
+
+failed, imported = [], []
+def on_error(name):
+    failed.append(f"{name}: {sys.exc_info()[1]!r}")
+
+for info in pkgutil.walk_packages(twin.__path__, "twin.", onerror=on_error):
+    name = info.name
+    if name == "twin.gui" or name.startswith("twin.gui.") or name.rsplit(".", 1)[-1] == "__main__":
+        continue
+    try:
+        importlib.import_module(name)
+        imported.append(name)
+    except Exception as exc:
+        failed.append(f"{name}: {exc!r}")
+
+qt_roots = set(json.loads(sys.argv[1]))
+qt_loaded = sorted(m for m in sys.modules if m.split(".")[0] in qt_roots)
+print(json.dumps({"imported": imported, "failed": failed, "qt_loaded": qt_loaded}))
+"""
+
+
+def headless_env() -> dict:
+    """The current environment without any display or Qt platform hints."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def test_non_gui_modules_import_without_qt():
+    proc = subprocess.run([sys.executable, "-c", IMPORT_ALL, json.dumps(QT_MODULES)],
+                          cwd=REPO_ROOT, env=headless_env(), capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["failed"] == [], report["failed"]
+    assert {"twin.cli", "twin.thermal.metrics", "twin.thermal.export"} <= set(report["imported"])
+    assert report["qt_loaded"] == [], f"Qt imported outside twin.gui: {report['qt_loaded']}"
+
+
+def test_cli_runs_without_a_display():
+    proc = subprocess.run([sys.executable, "-m", "twin", "--version"], cwd=REPO_ROOT,
+                          env=headless_env(), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("dctwin ")
