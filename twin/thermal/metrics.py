@@ -2,7 +2,7 @@
 
 - ASHRAE TC 9.9 inlet classes (recommended and allowable intake ranges).
 - RCI_HI / RCI_LO: Rack Cooling Index, Herrlin 2005.
-- RTI: Return Temperature Index, Herrlin 2007.
+- RTI: Return Temperature Index, Herrlin 2007 and 2008.
 - SHI: Supply Heat Index, Sharma, Bash & Patel 2002.
 
 Equations and the choices made here are written out in docs/metrics.md.
