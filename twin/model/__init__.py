@@ -1,0 +1,95 @@
+"""The layout model: dataclasses plus reading, checking and writing format v1.
+
+    layout = load_layout("hall.yaml")      # raises LayoutError
+    for warning in layout.warnings: ...    # non-fatal findings (LayoutWarning)
+    save_layout(layout, "hall.yaml")       # atomic; previous file kept as hall.yaml.bak
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional, Union
+
+from twin.model.checks import check_layout
+from twin.model.dump import dump_layout, write_atomic
+from twin.model.errors import LayoutError, LayoutWarning
+from twin.model.layout import (ASHRAE_CLASSES, FACINGS, UNIT_STATES, Air, CoolingUnit, Layout,
+                               Rack, Room, TileArea)
+from twin.model.parse import build_layout
+from twin.model.resources import bundled_layout, bundled_layout_names, default_layout_path
+from twin.model.schema import FORMAT_VERSION
+from twin.model.yamlio import compose_yaml
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+__all__ = [
+    "ASHRAE_CLASSES", "FACINGS", "FORMAT_VERSION", "UNIT_STATES",
+    "Air", "CoolingUnit", "Layout", "LayoutError", "LayoutWarning", "Rack", "Room", "TileArea",
+    "bundled_layout", "bundled_layout_names", "default_layout_path", "dump_layout",
+    "load_layout", "loads_layout", "save_layout", "validate_layout",
+]
+
+
+def _raise_first(errors: list[LayoutError]) -> None:
+    if errors:
+        first = errors[0]
+        first.errors = list(errors)
+        raise first
+
+
+def loads_layout(text: str, filename: Optional[str] = "<string>") -> Layout:
+    """Parse and check layout text; `filename` only labels error messages.
+
+    Raises LayoutError (the first problem in file order). Non-fatal findings
+    are on `layout.warnings`.
+    """
+    doc = compose_yaml(text, filename)
+    layout, lines = build_layout(doc, filename)
+    errors, warnings = check_layout(layout, filename, lines)
+    _raise_first(errors)
+    layout.warnings = warnings
+    return layout
+
+
+def load_layout(path: PathLike) -> Layout:
+    """Read a layout file; sets `layout.source_path` and `layout.warnings`.
+
+    Every failure, unreadable files included, is a LayoutError naming the file.
+    """
+    name = os.fspath(path)
+    try:
+        data = Path(name).read_bytes()
+    except OSError as exc:
+        raise LayoutError(name, None, "", f"cannot read the file: {exc.strerror or exc}") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise LayoutError(name, line, "", "the file is not UTF-8 text") from None
+    layout = loads_layout(text, name)
+    layout.source_path = name
+    return layout
+
+
+def validate_layout(layout: Layout, path: Optional[str] = None) -> list[LayoutWarning]:
+    """Check an in-memory layout by the same rules as a file; returns the warnings.
+
+    Raises LayoutError for the first problem (all of them on `.errors`).
+    """
+    errors, warnings = check_layout(layout, path)
+    _raise_first(errors)
+    return warnings
+
+
+def save_layout(layout: Layout, path: PathLike, check: bool = True) -> Path:
+    """Write a layout atomically, keeping the previous file as `<name>.bak`.
+
+    With `check`, an invalid layout is refused (LayoutError) rather than
+    written as a file that would not load. Sets `layout.source_path`.
+    """
+    name = os.fspath(path)
+    if check:
+        layout.warnings = validate_layout(layout, name)
+    target = write_atomic(name, dump_layout(layout))
+    layout.source_path = name
+    return target

@@ -1,0 +1,144 @@
+"""Writing layouts: readable YAML in contract key order, saved atomically.
+
+The text is emitted by hand (not `yaml.dump`) so files look like the
+reference room: block mappings, flow-style short lists, quoted facings.
+Every number and string is spelled so that PyYAML reads it back exactly.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+
+from twin.model import schema
+from twin.model.layout import Layout
+
+
+def number(value: Any) -> str:
+    """A number spelled so YAML 1.1 reads back the same int or float."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    text = repr(float(value))
+    if "e" in text and "." not in text:  # PyYAML floats need a dot: 1e-05 -> 1.0e-05
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}.0e{exponent}"
+    return text
+
+
+def text(value: str, quote: bool = False) -> str:
+    """A string, plain when YAML reads it back unchanged, else double-quoted."""
+    if not quote:
+        plain = yaml.safe_dump(value, width=float("inf"), allow_unicode=True)
+        if plain.endswith("\n...\n") and plain[: -len("\n...\n")] == value:
+            return value
+    quoted = yaml.safe_dump(value, default_style='"', width=float("inf"), allow_unicode=True)
+    return quoted.rstrip("\n")
+
+
+def flow(values: Any) -> str:
+    """A short list of numbers in flow style: `[0.6, 1.2, 2.0]`."""
+    return "[" + ", ".join(number(v) for v in values) + "]"
+
+
+def _value(key: schema.Key, value: Any) -> str:
+    if isinstance(key.kind, (schema.Vector, schema.Interval)):
+        return flow(value)
+    if isinstance(key.kind, schema.Number):
+        return number(value)
+    return text(value, quote=key.name == "facing")
+
+
+def _item(obj: Any, keys: tuple) -> list[str]:
+    """One list item: `  - first: ...` then the remaining keys indented under it."""
+    lines = []
+    for key in keys:
+        value = getattr(obj, key.attribute)
+        if value is None and not key.required:
+            continue
+        prefix = "  - " if not lines else "    "
+        lines.append(f"{prefix}{key.name}: {_value(key, value)}")
+    return lines
+
+
+def _section(name: str, items: list, render) -> list[str]:
+    if not items:
+        return [f"{name}: []"]
+    out = [f"{name}:"]
+    for item in items:
+        out.extend(render(item))
+    return out
+
+
+def _tile(tile: Any) -> list[str]:
+    return [f"  - area_m: {{x: {flow(tile.x_m)}, y: {flow(tile.y_m)}}}"]
+
+
+def dump_layout(layout: Layout) -> str:
+    """The YAML text of a layout (format v1); loads back equal to `layout`."""
+    out = [f"dctwin: {schema.FORMAT_VERSION}", f"name: {text(layout.name or '')}"]
+    if layout.ashrae_class != "A1":
+        out.append(f"ashrae_class: {text(layout.ashrae_class)}")
+    out += ["room:", f"  size_m: {flow(layout.room.size_m)}",
+            f"  tile_m: {number(layout.room.tile_m)}"]
+    out += ["air:", f"  density_kgm3: {number(layout.air.density_kgm3)}",
+            f"  cp_jkgk: {number(layout.air.cp_jkgk)}"]
+    out += _section("cooling_units", layout.cooling_units, lambda u: _item(u, schema.UNIT_KEYS))
+    out += _section("tiles", layout.tiles, _tile)
+    out += _section("racks", layout.racks, lambda r: _item(r, schema.RACK_KEYS))
+    return "\n".join(out) + "\n"
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable; not all platforms can open a directory."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_temp(folder: Path, name: str, data: bytes, mode: int) -> str:
+    """Write data to a fresh temp file in `folder`, flushed to disk; returns its path."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(tmp, mode)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def write_atomic(path: Union[str, os.PathLike], data: str) -> Path:
+    """Replace `path` with `data` atomically, keeping the old file as `<name>.bak`.
+
+    The new text goes to a temp file in the same folder, is fsynced, then
+    renamed over the target, so a crash leaves either the old or the new file.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    mode = 0o644
+    if target.exists():
+        mode = target.stat().st_mode & 0o777
+        backup = _write_temp(folder, target.name, target.read_bytes(), mode)
+        os.replace(backup, target.with_name(target.name + ".bak"))
+    tmp = _write_temp(folder, target.name, data.encode("utf-8"), mode)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    _fsync_dir(folder)
+    return target
+

@@ -1,0 +1,204 @@
+"""The keys of layout format v1: their value kinds, ranges, defaults, order.
+
+One table serves three jobs: reading a file (type and range checks with
+lines), checking an in-memory layout before saving, and writing keys back in
+contract order. A kind's `problem(value)` returns None when the value is
+fine, else `(suffix, message)` where suffix points inside the value (`[1]`).
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from twin.model.layout import ASHRAE_CLASSES, FACINGS, UNIT_STATES
+
+FORMAT_VERSION = 1
+RETURNS = ("top",)
+
+Problem = Optional[tuple[str, str]]
+
+
+def show(value: Any) -> str:
+    """A short YAML-like spelling of a value for error messages."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(show(v) for v in value) + "]" if len(value) <= 6 else "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return str(value)
+
+
+def is_number(value: Any) -> bool:
+    """True for finite ints and floats (booleans are not numbers here)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value)
+
+
+class Number:
+    """A finite number, optionally bounded below (`> lower` or `>= lower`)."""
+
+    def __init__(self, lower: Optional[float] = None, strict: bool = False):
+        self.lower = lower
+        self.strict = strict
+
+    def expect(self) -> str:
+        if self.lower is None:
+            return "a number"
+        return f"a number {'>' if self.strict else '>='} {self.lower:g}"
+
+    def ok(self, value: Any) -> bool:
+        if not is_number(value):
+            return False
+        if self.lower is None:
+            return True
+        return value > self.lower if self.strict else value >= self.lower
+
+    def problem(self, value: Any) -> Problem:
+        return None if self.ok(value) else ("", f"must be {self.expect()} (got {show(value)})")
+
+    def convert(self, value: Any) -> Any:
+        return value
+
+
+class Vector:
+    """A fixed-length list of numbers, e.g. `size_m: [0.6, 1.2, 2.0]`."""
+
+    def __init__(self, length: int, item: Number):
+        self.length = length
+        self.item = item
+
+    def problem(self, value: Any) -> Problem:
+        expect = f"a list of {self.length} numbers"
+        if self.item.lower is not None:
+            expect += self.item.expect()[len("a number"):]
+        if not isinstance(value, (list, tuple)) or len(value) != self.length:
+            return "", f"must be {expect} (got {show(value)})"
+        for index, item in enumerate(value):
+            if not self.item.ok(item):
+                return f"[{index}]", f"must be {self.item.expect()} (got {show(item)})"
+        return None
+
+    def convert(self, value: Any) -> tuple:
+        return tuple(value)
+
+
+class Interval:
+    """A `[low, high]` pair of numbers with low < high (tile area extents)."""
+
+    def problem(self, value: Any) -> Problem:
+        bad = Vector(2, Number()).problem(value)
+        if bad is not None:
+            return bad
+        if not value[0] < value[1]:
+            return "", f"must be [low, high] with low < high (got {show(list(value))})"
+        return None
+
+    def convert(self, value: Any) -> tuple:
+        return tuple(value)
+
+
+class Text:
+    """A string; `nonempty` for ids. Numbers must be quoted to count as text."""
+
+    def __init__(self, nonempty: bool = False):
+        self.nonempty = nonempty
+
+    def problem(self, value: Any) -> Problem:
+        if not isinstance(value, str):
+            hint = f'; quote it: "{value}"' if is_number(value) or isinstance(value, bool) else ""
+            return "", f"must be text (got {show(value)}{hint})"
+        if self.nonempty and not value.strip():
+            return "", "must be non-empty text"
+        return None
+
+    def convert(self, value: Any) -> str:
+        return value
+
+
+class Choice:
+    """One of a fixed set of words."""
+
+    def __init__(self, choices: tuple[str, ...]):
+        self.choices = choices
+
+    def problem(self, value: Any) -> Problem:
+        if isinstance(value, str) and value in self.choices:
+            return None
+        options = ", ".join(f'"{c}"' for c in self.choices)
+        return "", f"must be one of {options} (got {show(value)})"
+
+    def convert(self, value: Any) -> str:
+        return value
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a section: YAML name, kind, whether required, default, attribute."""
+
+    name: str
+    kind: Any
+    required: bool = True
+    default: Any = None
+    attr: Optional[str] = None
+
+    @property
+    def attribute(self) -> str:
+        return self.attr or self.name
+
+
+POSITIVE = Number(0.0, strict=True)
+
+ROOM_KEYS = (
+    Key("size_m", Vector(3, POSITIVE)),
+    Key("tile_m", POSITIVE, required=False, default=0.6),
+)
+AIR_KEYS = (
+    Key("density_kgm3", POSITIVE, required=False, default=1.19),
+    Key("cp_jkgk", POSITIVE, required=False, default=1006.0),
+)
+UNIT_KEYS = (
+    Key("id", Text(nonempty=True)),
+    Key("position_m", Vector(2, Number())),
+    Key("size_m", Vector(3, POSITIVE)),
+    Key("airflow_m3s", POSITIVE),
+    Key("supply_temp_c", Number()),
+    Key("return", Choice(RETURNS), required=False, default="top", attr="return_"),
+    Key("state", Choice(UNIT_STATES), required=False, default="running"),
+)
+TILE_KEYS = (Key("area_m", None),)
+AREA_KEYS = (
+    Key("x", Interval(), attr="x_m"),
+    Key("y", Interval(), attr="y_m"),
+)
+RACK_KEYS = (
+    Key("id", Text(nonempty=True)),
+    Key("position_m", Vector(2, Number())),
+    Key("size_m", Vector(3, POSITIVE)),
+    Key("facing", Choice(FACINGS)),
+    Key("power_kw", Number(0.0)),
+    Key("delta_t_k", POSITIVE, required=False),
+    Key("airflow_m3s", POSITIVE, required=False),
+)
+TOP_KEYS = (
+    Key("dctwin", None),
+    Key("name", Text(), required=False, default=""),
+    Key("ashrae_class", Choice(ASHRAE_CLASSES), required=False, default="A1"),
+    Key("room", None),
+    Key("air", None, required=False),
+    Key("cooling_units", None, required=False),
+    Key("tiles", None, required=False),
+    Key("racks", None, required=False),
+)
+
+
+def names(keys: tuple[Key, ...]) -> list[str]:
+    """The YAML key names of a section, in contract order."""
+    return [k.name for k in keys]

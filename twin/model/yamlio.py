@@ -1,0 +1,139 @@
+"""YAML reading that remembers line numbers, with safe-load semantics only.
+
+The text is composed into a node tree by `yaml.SafeLoader` (so only the
+standard safe tags exist), then walked into plain dicts, lists and scalars.
+Mappings and sequences are `YMap` / `YSeq`, which also carry the 1-based line
+of every key, value and item, so later checks can point at the exact line.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from twin.model.errors import LayoutError
+
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+class YMap(dict):
+    """A YAML mapping that knows the line of itself, each key and each value."""
+
+    def __init__(self, line: int):
+        super().__init__()
+        self.line = line
+        self.key_lines: dict[Any, int] = {}
+        self.value_lines: dict[Any, int] = {}
+
+
+class YSeq(list):
+    """A YAML sequence that knows the line of itself and of each item."""
+
+    def __init__(self, line: int):
+        super().__init__()
+        self.line = line
+        self.item_lines: list[int] = []
+
+
+def _line(node: Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _child(field: str, key: Any) -> str:
+    if isinstance(key, int) and not isinstance(key, bool):
+        return f"{field}[{key}]"
+    return f"{field}.{key}" if field else str(key)
+
+
+class _Walker:
+    """Turns a composed node tree into YMap / YSeq / scalars, once per node."""
+
+    def __init__(self, loader: yaml.SafeLoader, path: Optional[str]):
+        self.loader = loader
+        self.path = path
+        self.done: dict[int, Any] = {}
+        self.active: set[int] = set()
+
+    def error(self, node: Node, field: str, message: str) -> LayoutError:
+        return LayoutError(self.path, _line(node), field, message)
+
+    def walk(self, node: Node, field: str) -> Any:
+        """Convert one node; aliases reuse the converted value, cycles are refused."""
+        key = id(node)
+        if key in self.done:
+            return self.done[key]
+        if key in self.active:
+            raise self.error(node, field, "recursive YAML alias is not allowed")
+        self.active.add(key)
+        try:
+            if isinstance(node, ScalarNode):
+                value = self.loader.construct_object(node, deep=True)
+            elif isinstance(node, SequenceNode):
+                value = self.sequence(node, field)
+            else:
+                value = self.mapping(node, field)
+        finally:
+            self.active.discard(key)
+        self.done[key] = value
+        return value
+
+    def sequence(self, node: SequenceNode, field: str) -> YSeq:
+        if node.tag != _SEQ_TAG:
+            raise self.error(node, field, f"unsupported YAML tag {node.tag!r}")
+        out = YSeq(_line(node))
+        for index, item in enumerate(node.value):
+            out.append(self.walk(item, _child(field, index)))
+            out.item_lines.append(_line(item))
+        return out
+
+    def mapping(self, node: MappingNode, field: str) -> YMap:
+        if node.tag != _MAP_TAG:
+            raise self.error(node, field, f"unsupported YAML tag {node.tag!r}")
+        self.loader.flatten_mapping(node)  # resolves `<<` merge keys like safe_load
+        out = YMap(_line(node))
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise self.error(key_node, field, "mapping keys must be plain text")
+            key = self.loader.construct_object(key_node)
+            if not isinstance(key, str):
+                raise self.error(key_node, field, f"key {key_node.value!r} must be text")
+            if key in out:
+                first = out.key_lines[key]
+                raise self.error(key_node, _child(field, key),
+                                 f'duplicate key "{key}" (first given at line {first})')
+            out.key_lines[key] = _line(key_node)
+            out.value_lines[key] = _line(value_node)
+            out[key] = self.walk(value_node, _child(field, key))
+        return out
+
+
+def _syntax_error(path: Optional[str], exc: yaml.YAMLError) -> LayoutError:
+    """A LayoutError for a YAML syntax problem, at the line PyYAML points to."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    text = f"{context}: {problem}" if context and problem != context else problem
+    if isinstance(exc, yaml.constructor.ConstructorError):
+        return LayoutError(path, line, "", f"unsupported YAML (only plain safe YAML is read): {text}")
+    return LayoutError(path, line, "", f"YAML syntax error: {text}")
+
+
+def compose_yaml(text: str, path: Optional[str] = None) -> Any:
+    """Parse one YAML document into YMap / YSeq / scalars (None if empty).
+
+    Raises LayoutError with the line for syntax errors, several documents in
+    one file, duplicate keys, non-text keys, unknown tags and alias cycles.
+    """
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        return _Walker(loader, path).walk(node, "")
+    except yaml.YAMLError as exc:
+        raise _syntax_error(path, exc) from None
+    finally:
+        loader.dispose()
