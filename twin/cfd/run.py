@@ -1,0 +1,218 @@
+"""Run an OpenFOAM case: mesh, solve with a stop rule on running means, post-process.
+
+The steady solver does not settle to a fixed point in these rooms (row-end
+intakes keep oscillating), so results are iteration averages and the run
+stops when every rack-front and return running mean has stopped moving.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from twin.cfd.case import MESH_STEPS, SOLVER, CaseSettings
+
+BASHRC_CANDIDATES = ("/usr/share/openfoam/etc/bashrc", "/usr/lib/openfoam/openfoam1912/etc/bashrc",
+                     "/opt/openfoam1912/etc/bashrc", "/opt/OpenFOAM-v1912/etc/bashrc")
+NOT_FOUND = ("OpenFOAM not found: install it with `apt-get install openfoam` (Debian) or from "
+             "openfoam.com, or set FOAM_BASHRC to its etc/bashrc")
+
+_TIME = re.compile(r"^Time = (\d+)\s*$")
+_RESID = re.compile(r"Solving for (\w+), Initial residual = ([-+\deE.naif]+),")
+_MEAN = re.compile(r"areaAverage\((\S+)\) of T = ([-+\deE.naif]+)")
+
+
+class OpenFOAMNotFound(RuntimeError):
+    """No OpenFOAM installation could be found."""
+
+
+class CFDError(RuntimeError):
+    """An OpenFOAM step failed; the message names the step and its log."""
+
+
+class CFDCancelled(Exception):
+    """The caller's cancel() returned True; the process group was killed."""
+
+
+@dataclass(frozen=True)
+class StopRule:
+    """Stop when every running mean moved < tol_k over `window_iters`, after `min_avg_iters` averaged."""
+    start_avg_iter: int = 800
+    min_avg_iters: int = 1000
+    window_iters: int = 200
+    tol_k: float = 0.05
+
+
+@dataclass
+class SolveProgress:
+    """What a progress callback receives once per iteration."""
+    iteration: int
+    max_iter: int
+    residuals: dict[str, float]
+    running_means_c: dict[str, float]
+    averaged_iters: int
+    seconds: float
+
+
+@dataclass
+class RunningMeans:
+    """Per-patch running means of the iterates from the start of averaging, with history."""
+    start_iter: int
+    sums: dict[str, float] = field(default_factory=dict)
+    sq_sums: dict[str, float] = field(default_factory=dict)
+    count: int = 0
+    history: list[dict[str, float]] = field(default_factory=list)
+
+    def add(self, iteration: int, values: dict[str, float]) -> None:
+        if iteration < self.start_iter or not values:
+            return
+        for name, v in values.items():
+            self.sums[name] = self.sums.get(name, 0.0) + v
+            self.sq_sums[name] = self.sq_sums.get(name, 0.0) + v * v
+        self.count += 1
+        self.history.append(self.means())
+
+    def means(self) -> dict[str, float]:
+        return {n: s / self.count for n, s in self.sums.items()} if self.count else {}
+
+    def stds(self) -> dict[str, float]:
+        """Standard deviation of the iterates in the averaging window (how much they oscillate)."""
+        if not self.count:
+            return {}
+        return {n: max(self.sq_sums[n] / self.count - (s / self.count) ** 2, 0.0) ** 0.5
+                for n, s in self.sums.items()}
+
+    def settled(self, rule: StopRule) -> bool:
+        if self.count < max(rule.min_avg_iters, rule.window_iters + 1):
+            return False
+        now, before = self.history[-1], self.history[-1 - rule.window_iters]
+        return all(abs(now[n] - before.get(n, float("inf"))) < rule.tol_k for n in now)
+
+
+def openfoam_env() -> dict[str, str]:
+    """The environment OpenFOAM's bashrc sets up; raise OpenFOAMNotFound if there is none."""
+    candidates = [os.environ["FOAM_BASHRC"]] if os.environ.get("FOAM_BASHRC") else []
+    if os.environ.get("WM_PROJECT_DIR"):
+        candidates.append(os.path.join(os.environ["WM_PROJECT_DIR"], "etc", "bashrc"))
+    bashrc = next((c for c in candidates + list(BASHRC_CANDIDATES) if os.path.isfile(c)), None)
+    if bashrc is None or shutil.which("bash") is None:
+        raise OpenFOAMNotFound(NOT_FOUND)
+    out = subprocess.run(["bash", "-c", f'. "{bashrc}" >/dev/null 2>&1; env -0'],
+                         capture_output=True, check=False).stdout
+    env = dict(item.split("=", 1) for item in out.decode().split("\0") if "=" in item)
+    if shutil.which(SOLVER, path=env.get("PATH")) is None:
+        raise OpenFOAMNotFound(NOT_FOUND)
+    return env
+
+
+def _popen(cmd: list[str], case: Path, env: dict, log_path: Path) -> subprocess.Popen:
+    """Start a command in its own process group, stdout+stderr piped (and teed to a log by the reader)."""
+    return subprocess.Popen(cmd, cwd=case, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, bufsize=1, start_new_session=True)
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def run_step(cmd: list[str], case: Path, env: dict, log_name: str, cancel=None) -> None:
+    """Run one OpenFOAM utility to completion; raise CFDError with the log tail on failure."""
+    log_path = case / f"log.{log_name}"
+    proc = _popen(cmd, case, env, log_path)
+    with open(log_path, "w") as log:
+        for line in proc.stdout:
+            log.write(line)
+            if cancel is not None and cancel():
+                _kill(proc)
+                raise CFDCancelled()
+    if proc.wait() != 0:
+        tail = "".join(log_path.read_text().splitlines(True)[-15:])
+        raise CFDError(f"{' '.join(cmd)} failed (see {log_path}):\n{tail}")
+
+
+def mesh(case: Path, env: dict, cancel=None) -> None:
+    """blockMesh → topoSet → subsetMesh → topoSet (faces) → createPatch, then fresh fields in 0/."""
+    for i, step in enumerate(MESH_STEPS):
+        run_step(step, case, env, step[0] + (f".{i}" if i else ""), cancel)
+    shutil.rmtree(case / "0", ignore_errors=True)
+    shutil.copytree(case / "0.orig", case / "0")
+
+
+def request_stop(case: Path) -> None:
+    """Ask the running solver to write now and stop (it re-reads controlDict every iteration)."""
+    path = case / "system" / "controlDict"
+    text = re.sub(r"(?m)^stopAt\s+\w+;", "stopAt writeNow;", path.read_text())
+    path.write_text(text)
+
+
+def solve(case: Path, env: dict, settings: CaseSettings, rule: StopRule,
+          progress: Optional[Callable[[SolveProgress], None]] = None, cancel=None) -> RunningMeans:
+    """Run the solver until the stop rule or the hard cap; return the running means."""
+    if settings.n_procs > 1:
+        run_step(["decomposePar", "-force"], case, env, "decomposePar", cancel)
+        cmd = ["mpirun", "--allow-run-as-root", "-np", str(settings.n_procs), SOLVER, "-parallel"]
+    else:
+        cmd = [SOLVER]
+    means = RunningMeans(rule.start_avg_iter)
+    log_path = case / f"log.{SOLVER}"
+    proc = _popen(cmd, case, env, log_path)
+    state = {"it": 0, "res": {}, "vals": {}, "stop_sent": False, "t0": time.monotonic()}
+    with open(log_path, "w") as log:
+        for line in proc.stdout:
+            log.write(line)
+            if cancel is not None and cancel():
+                _kill(proc)
+                raise CFDCancelled()
+            _consume(line, state, means, rule, settings, case, progress)
+    _finish_iteration(state, means, rule, settings, case, progress)
+    if proc.wait() != 0:
+        tail = "".join(log_path.read_text().splitlines(True)[-20:])
+        raise CFDError(f"{SOLVER} failed (see {log_path}):\n{tail}")
+    if settings.n_procs > 1:
+        run_step(["reconstructPar", "-latestTime"], case, env, "reconstructPar", cancel)
+    run_step(["postProcess", "-func", "writeCellCentres", "-latestTime"], case, env, "writeCellCentres", cancel)
+    return means
+
+
+def _consume(line: str, st: dict, means: RunningMeans, rule: StopRule, settings: CaseSettings,
+             case: Path, progress) -> None:
+    """Parse one solver log line; when an iteration is complete update means, report, apply the stop rule."""
+    m = _TIME.match(line)
+    if m is None:
+        m = _RESID.search(line)
+        if m:
+            st["res"].setdefault(m.group(1), float(m.group(2)))
+        else:
+            m = _MEAN.search(line)
+            if m:
+                st["vals"][m.group(1)] = float(m.group(2))
+        return
+    # "Time = N" opens iteration N; the monitors of iteration N-1 printed after its residuals.
+    _finish_iteration(st, means, rule, settings, case, progress)
+    st["it"], st["res"], st["vals"] = int(m.group(1)), {}, {}
+
+
+def _finish_iteration(st: dict, means: RunningMeans, rule: StopRule, settings: CaseSettings,
+                      case: Path, progress) -> None:
+    if not st["it"]:
+        return
+    means.add(st["it"], st["vals"])
+    if progress is not None:
+        progress(SolveProgress(st["it"], settings.max_iter, dict(st["res"]), means.means(),
+                               means.count, time.monotonic() - st["t0"]))
+    if not st["stop_sent"] and means.settled(rule):
+        request_stop(case)
+        st["stop_sent"] = True
