@@ -56,3 +56,25 @@ def test_cli_runs_without_a_display():
                           env=headless_env(), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("dctwin ")
+
+
+SIMULATE_HEADLESS = r"""
+import json, sys
+from twin import cli
+code = cli.main(["simulate", sys.argv[2], "--model", "preview", "--cell-m", "0.3", "--quiet"])
+qt_roots = set(json.loads(sys.argv[1]))
+print(json.dumps({"code": code, "qt_loaded": sorted(m for m in sys.modules
+                                                   if m.split(".")[0] in qt_roots)}))
+"""
+
+
+def test_simulate_runs_without_a_display_or_qt():
+    layout = REPO_ROOT / "layouts" / "small_room.yaml"
+    proc = subprocess.run([sys.executable, "-c", SIMULATE_HEADLESS, json.dumps(QT_MODULES),
+                           str(layout)], cwd=REPO_ROOT, env=headless_env(),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    assert report["qt_loaded"] == []
+    assert "RCI_HI" in proc.stdout

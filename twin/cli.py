@@ -128,7 +128,10 @@ def display_available() -> bool:
 def _default_layout_path() -> Path:
     """The bundled default hall layout file."""
     from twin.model.resources import default_layout_path
-    return Path(default_layout_path())
+    try:
+        return Path(default_layout_path())
+    except FileNotFoundError as exc:
+        raise InputError(f"cannot find the bundled default hall: {exc}") from None
 
 
 def run_simulate(args) -> int:
@@ -148,6 +151,8 @@ def run_simulate(args) -> int:
         return EXIT_INPUT
     except OSError as exc:
         raise InputError(f"cannot read {layout_path}: {exc.strerror or exc}") from None
+    for warning in getattr(layout, "warnings", None) or ():
+        print(f"warning: {warning}", file=sys.stderr)
 
     progress = Progress(sys.stderr, enabled=not args.quiet)
     try:

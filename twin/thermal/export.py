@@ -156,7 +156,7 @@ def write_text_atomic(path, text: str) -> None:
 
 def format_report(result, layout, metrics) -> str:
     """A plain-text summary of a solve: racks, cooling units, energy, metrics, grid."""
-    lines = [f"{layout_label(result, layout)}: {result.model} thermal model", ""]
+    lines = [f"{layout_label(result, layout)} ({result.model} thermal model)", ""]
     lines += _rack_table(result, metrics) + [""]
     lines += _unit_table(result) + [""]
     lines.append(f"Energy balance: IT load {_num(result.it_power_kw, 1)} kW, removed "
@@ -225,4 +225,6 @@ def _num(value, decimals: int) -> str:
         value = float(value)
     except (TypeError, ValueError):
         return "-"
-    return f"{value:.{decimals}f}" if math.isfinite(value) else "-"
+    if not math.isfinite(value):
+        return "-"
+    return f"{round(value, decimals) + 0.0:.{decimals}f}"   # + 0.0 turns -0.0 into 0.0
