@@ -91,18 +91,23 @@ class _Walker:
     def mapping(self, node: MappingNode, field: str) -> YMap:
         if node.tag != _MAP_TAG:
             raise self.error(node, field, f"unsupported YAML tag {node.tag!r}")
-        self.loader.flatten_mapping(node)  # resolves `<<` merge keys like safe_load
+        own = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
+        self.loader.flatten_mapping(node)  # `<<` merges first, own keys last, like safe_load
+        merged = len(node.value) - own
         out = YMap(_line(node))
-        for key_node, value_node in node.value:
+        explicit: set[str] = set()
+        for index, (key_node, value_node) in enumerate(node.value):
             if not isinstance(key_node, ScalarNode):
                 raise self.error(key_node, field, "mapping keys must be plain text")
             key = self.loader.construct_object(key_node)
             if not isinstance(key, str):
                 raise self.error(key_node, field, f"key {key_node.value!r} must be text")
-            if key in out:
+            if key in explicit and index >= merged:
                 first = out.key_lines[key]
                 raise self.error(key_node, _child(field, key),
                                  f'duplicate key "{key}" (first given at line {first})')
+            if index >= merged:
+                explicit.add(key)
             out.key_lines[key] = _line(key_node)
             out.value_lines[key] = _line(value_node)
             out[key] = self.walk(value_node, _child(field, key))
