@@ -1,0 +1,275 @@
+"""Instant preview thermal model: potential flow plus upwind advection-diffusion.
+
+1. Velocity: u = grad(phi) on free faces, imposed velocities on patch faces,
+   with div u = 0 in every fluid cell (a Poisson problem for phi, pyamg).
+2. Temperature: steady, conservative upwind advection plus a constant eddy
+   diffusivity. Rack rears blow in at (area-mean front temperature + P/(rho cp Q)),
+   coupled into the same sparse system through one extra unknown per rack, so
+   the whole temperature field is one linear solve.
+Equations, assumptions, timings and accuracy: docs/thermal-preview.md.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pyamg
+import scipy.sparse as sp
+
+from twin.model.layout import Layout
+from twin.thermal import SolveCancelled, SolverError
+from twin.thermal.extract import assemble_result, cell_velocities, mixed_supply_temp_c
+from twin.thermal.grid import Grid, GridError, build_grid
+from twin.thermal.results import ThermalResult
+from twin.thermal.sparse import (FreeFaces, cell_index, components, fixed_outflow_m3s,
+                                 free_faces, laplacian_from_faces, pin_rows)
+
+# Turbulent (eddy) diffusivity of heat in a ventilated room, m2/s: nu_t / Pr_t
+# with nu_t ~ 0.02-0.03 m2/s (k-epsilon estimates for ~1-2 m/s room jets over
+# metre scales) and Pr_t = 0.85. Upwind advection adds numerical diffusion of
+# about |u| h / 2 on top of it.
+EDDY_DIFFUSIVITY_M2S = 0.03
+
+FLOW_TOL = 1e-10         # relative residual of the potential solve
+TEMPERATURE_TOL = 1e-10  # relative residual of the temperature solve
+MAX_KRYLOV_ITERATIONS = 400
+
+
+@dataclass
+class PotentialFlow:
+    """Face velocities (u, v, w) in m/s, the potential per fluid cell and the region labels."""
+    u: np.ndarray
+    v: np.ndarray
+    w: np.ndarray
+    phi: np.ndarray
+    labels: np.ndarray
+    iterations: int
+
+
+def solve_preview(layout: Layout, cell_m: float = 0.2, progress=None, cancel=None,
+                  diffusivity_m2s: float = EDDY_DIFFUSIVITY_M2S) -> ThermalResult:
+    """Preview air temperature and velocity of `layout` on a grid of about `cell_m`."""
+    t0 = time.perf_counter()
+    report = _reporter(progress, cancel)
+    if not any(u.running for u in layout.cooling_units):
+        raise SolverError("no running cooling unit: the room has no supply air, "
+                          "so there is no steady temperature to preview")
+    if not diffusivity_m2s >= 0:
+        raise ValueError(f"diffusivity_m2s must be >= 0 (got {diffusivity_m2s})")
+    report(0.0, "building grid")
+    try:
+        grid = build_grid(layout, cell_m)
+    except GridError as exc:
+        raise SolverError(str(exc)) from exc
+    index = cell_index(grid)
+    faces = free_faces(grid, index)
+    report(0.1, "potential flow")
+    flow = potential_flow(grid, faces, index)
+    report(0.5, "temperature")
+    t_supply_c = mixed_supply_temp_c(layout)
+    system = temperature_system(grid, layout, flow, faces, index, t_supply_c, diffusivity_m2s)
+    T_cells, its = solve_temperature(*system)
+    report(0.9, "collecting results")
+    T = np.full(grid.shape, np.nan)
+    T[grid.fluid] = T_cells[:grid.fluid_cells]
+    vel = cell_velocities(flow.u, flow.v, flow.w)
+    notes = ("preview: potential flow, no buoyancy or recirculation",)
+    result = assemble_result(layout, grid, T, vel, model="preview",
+                             seconds=time.perf_counter() - t0,
+                             iterations=flow.iterations + its, notes=notes)
+    report(1.0, "done")
+    return result
+
+
+def _reporter(progress, cancel):
+    """One call that reports progress and raises SolveCancelled when asked to stop."""
+    def report(fraction: float, message: str) -> None:
+        if cancel is not None and cancel():
+            raise SolveCancelled()
+        if progress is not None:
+            progress(fraction, message)
+    return report
+
+
+def potential_flow(grid: Grid, faces: list[FreeFaces], index: np.ndarray) -> PotentialFlow:
+    """Divergence-free face velocities: u = grad(phi) on free faces, patch values elsewhere."""
+    lap = laplacian_from_faces(grid.fluid_cells, faces)
+    rhs = fixed_outflow_m3s(grid)
+    _, labels = components(lap)
+    _check_region_balance(grid, index, labels, rhs)
+    pins = np.unique(labels, return_index=True)[1]
+    rhs[pins] = 0.0
+    matrix = pin_rows(lap, pins)
+    ml = pyamg.ruge_stuben_solver(matrix, interpolation="direct")
+    residuals: list[float] = []
+    phi = ml.solve(rhs, tol=FLOW_TOL, accel="cg", maxiter=MAX_KRYLOV_ITERATIONS,
+                   residuals=residuals)
+    _check_converged("flow", residuals, FLOW_TOL)
+    _, values = grid.face_bc()
+    vel = [v.copy() for v in values]
+    for f in faces:
+        vel[f.axis][f.faces] = (phi[f.hi] - phi[f.lo]) / f.dist_m
+    return PotentialFlow(*vel, phi=phi, labels=labels, iterations=len(residuals))
+
+
+def _patch_cells(grid: Grid, index: np.ndarray):
+    """(patch, fluid cell numbers, volume flow per face in m3/s) for every patch."""
+    for p in grid.patches:
+        yield p, index[tuple(p.cells.T)], np.full(len(p.faces), abs(p.velocity_ms) * p.face_area_m2)
+
+
+def _check_region_balance(grid: Grid, index: np.ndarray, labels: np.ndarray,
+                          outflow_m3s: np.ndarray) -> None:
+    """Each sealed fluid region must pass as much air out as in, or no steady flow exists."""
+    net = np.bincount(labels, outflow_m3s)
+    scale = sum(p.flow_m3s for p in grid.patches) + 1e-30
+    bad = np.nonzero(np.abs(net) > 1e-9 * scale)[0]
+    if len(bad) == 0:
+        return
+    region = bad[np.argmax(np.abs(net[bad]))]
+    owners = sorted({f"{p.kind.replace('_', ' ')} {p.owner}" for p, cells, _ in
+                     _patch_cells(grid, index) if np.any(labels[cells] == region)})
+    raise SolverError(
+        f"the room is split into sealed regions and one of them has {net[region]:+.3f} m3/s "
+        f"more air leaving than entering ({', '.join(owners)}); open a path between them")
+
+
+class _Triplets:
+    """Accumulates COO entries and a separate diagonal for an (m, m) matrix."""
+
+    def __init__(self, m: int):
+        self.m = m
+        self.diag = np.zeros(m)
+        self.rows, self.cols, self.vals = [], [], []
+
+    def add_diag(self, rows: np.ndarray, vals: np.ndarray) -> None:
+        self.diag += np.bincount(rows, vals, self.m)
+
+    def add(self, rows, cols, vals) -> None:
+        self.rows.append(np.asarray(rows))
+        self.cols.append(np.asarray(cols))
+        self.vals.append(np.asarray(vals, dtype=float))
+
+    def matrix(self) -> sp.csr_matrix:
+        rows = np.concatenate(self.rows + [np.arange(self.m)])
+        cols = np.concatenate(self.cols + [np.arange(self.m)])
+        vals = np.concatenate(self.vals + [self.diag])
+        return sp.csr_matrix((vals, (rows, cols)), shape=(self.m, self.m))
+
+
+def temperature_system(grid: Grid, layout: Layout, flow: PotentialFlow, faces: list[FreeFaces],
+                       index: np.ndarray, t_supply_c: float, diffusivity_m2s: float):
+    """Sparse matrix and right-hand side for cell temperatures plus one rack-intake unknown per rack.
+
+    Rows are heat balances in W/(rho cp): upwind advection on free faces,
+    diffusion between fluid cells only, outflow at the cell temperature on
+    patch faces, inflow at the supply (tiles) or at rack intake + rise (rears).
+    """
+    n = grid.fluid_cells
+    rack_no = {r.id: k for k, r in enumerate(layout.racks)}
+    rise_k = {r.id: r.delta_t(layout.air) for r in layout.racks}
+    acc = _Triplets(n + len(rack_no))
+    rhs = np.zeros(acc.m)
+    face_vel = (flow.u, flow.v, flow.w)
+    for f in faces:
+        flux = face_vel[f.axis][f.faces] * f.area_m2
+        g = diffusivity_m2s * f.area_m2 / f.dist_m
+        f_pos, f_neg = np.maximum(flux, 0.0) + g, np.maximum(-flux, 0.0) + g
+        acc.add_diag(f.lo, f_pos)
+        acc.add_diag(f.hi, f_neg)
+        acc.add(np.concatenate([f.lo, f.hi]), np.concatenate([f.hi, f.lo]),
+                -np.concatenate([f_neg, f_pos]))
+    for p, cells, q in _patch_cells(grid, index):
+        if not p.inflow:
+            acc.add_diag(cells, q)
+        elif p.kind == "tile":
+            rhs += np.bincount(cells, q * t_supply_c, acc.m)
+        elif p.kind == "rack_rear":
+            r = n + rack_no[p.owner]
+            acc.add(cells, np.full(len(cells), r), -q)
+            rhs += np.bincount(cells, q * rise_k[p.owner], acc.m)
+        else:
+            raise SolverError(f"{p.kind} {p.owner} blows air in; the preview cannot handle it")
+    _add_rack_intake_rows(acc, grid, index, rack_no)
+    matrix = acc.matrix()
+    stagnant = _stagnant_cells(grid, index, flow.labels)
+    if len(stagnant):
+        matrix = _fix_rows(matrix, stagnant)
+        rhs[stagnant] = t_supply_c
+    return matrix, rhs
+
+
+def _add_rack_intake_rows(acc: _Triplets, grid: Grid, index: np.ndarray, rack_no: dict) -> None:
+    """Row n + k: Q_k T_intake,k - sum over front faces of q_f T_cell = 0 (flow-weighted mean)."""
+    n = grid.fluid_cells
+    for p in grid.patches_of("rack_front"):
+        r = n + rack_no[p.owner]
+        cells = index[tuple(p.cells.T)]
+        q = np.full(len(cells), abs(p.velocity_ms) * p.face_area_m2)
+        if q.sum() <= 0:   # no airflow: plain area mean, scaled like a small rack
+            q = np.full(len(cells), 1.0 / max(len(cells), 1))
+        acc.add_diag(np.array([r]), np.array([q.sum()]))
+        acc.add(np.full(len(cells), r), cells, -q)
+    have_front = {n + rack_no[p.owner] for p in grid.patches_of("rack_front") if len(p.cells)}
+    for r in set(range(n, acc.m)) - have_front:
+        acc.add_diag(np.array([r]), np.array([1.0]))
+
+
+def _stagnant_cells(grid: Grid, index: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Cells of regions no air crosses (fixed later at the supply temperature).
+
+    Raises SolverError for a region whose air only circulates through racks and
+    never reaches a cooling-unit return: its temperature would rise without bound.
+    """
+    nreg = labels.max() + 1
+    flow = np.zeros(nreg)
+    drained = np.zeros(nreg, dtype=bool)
+    fronts, rears = {}, {}   # region of every rack's front and rear
+    for p, cells, q in _patch_cells(grid, index):
+        if len(cells) == 0 or q.sum() <= 0:
+            continue
+        np.add.at(flow, labels[cells], q)
+        if p.kind == "unit_return":
+            drained[labels[cells]] = True
+        elif p.kind == "rack_front":
+            fronts[p.owner] = labels[cells[0]]
+        elif p.kind == "rack_rear":
+            rears[p.owner] = labels[cells[0]]
+    links = [(fronts[k], rears[k]) for k in fronts if k in rears]
+    changed = True
+    while changed:
+        changed = False
+        for a, b in links:
+            if drained[b] and not drained[a]:
+                drained[a] = changed = True
+    if np.any((flow > 0) & ~drained):
+        raise SolverError("air circulates through racks in a closed-off part of the room "
+                          "without reaching a cooling-unit return; its temperature has no "
+                          "steady value")
+    return np.nonzero(flow[labels] == 0)[0]
+
+
+def _fix_rows(matrix: sp.csr_matrix, rows: np.ndarray) -> sp.csr_matrix:
+    """Turn `rows` into identity rows (their values are then set by the right-hand side)."""
+    keep = np.ones(matrix.shape[0])
+    keep[rows] = 0.0
+    one = 1.0 - keep
+    return (sp.diags(keep) @ matrix + sp.diags(one)).tocsr()
+
+
+def solve_temperature(matrix: sp.csr_matrix, rhs: np.ndarray) -> tuple[np.ndarray, int]:
+    """Classical AMG + GMRES on the non-symmetric M-matrix; returns (values, iterations)."""
+    ml = pyamg.ruge_stuben_solver(matrix, interpolation="direct")
+    residuals: list[float] = []
+    x = ml.solve(rhs, tol=TEMPERATURE_TOL, accel="gmres", maxiter=MAX_KRYLOV_ITERATIONS,
+                 residuals=residuals)
+    _check_converged("temperature", residuals, TEMPERATURE_TOL)
+    return x, len(residuals)
+
+
+def _check_converged(what: str, residuals: list[float], tol: float) -> None:
+    """SolverError when a Krylov solve stopped short of its tolerance (10x slack)."""
+    if residuals and residuals[-1] > 10 * tol * max(residuals[0], 1e-300):
+        raise SolverError(f"the preview {what} solve did not converge "
+                          f"(relative residual {residuals[-1] / residuals[0]:.1e})")
