@@ -207,3 +207,12 @@ def test_validate_layout_checks_edited_values():
         validate_layout(layout)
     assert str(info.value) == "<layout>: racks[2].power_kw: must be a number >= 0 (got -1)"
     assert [e.field for e in info.value.errors] == ["racks[2].power_kw", "racks[3].facing"]
+
+
+def test_validate_layout_names_top_level_fields():
+    layout = load_layout(bundled_layout("small_room"))
+    layout.ashrae_class = "A9"
+    with pytest.raises(LayoutError) as info:
+        validate_layout(layout)
+    assert str(info.value) == ('<layout>: ashrae_class: must be one of "A1", "A2", "A3", "A4", "H1" '
+                               '(got "A9")')

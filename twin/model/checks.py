@@ -50,7 +50,8 @@ def _check_values(f: _Findings, obj: Any, keys: tuple, field: str) -> None:
             continue
         bad = key.kind.problem(value)
         if bad is not None:
-            f.error(f"{field}.{key.name}{bad[0]}", bad[1])
+            name = f"{field}.{key.name}" if field else key.name
+            f.error(f"{name}{bad[0]}", bad[1])
 
 
 def _check_all_values(f: _Findings, layout: Layout) -> None:
