@@ -1,0 +1,198 @@
+"""The OpenFOAM case writer: patches match the layout, flows balance, results extract.
+
+Everything except the last test runs without OpenFOAM; that one solves a tiny
+room and is skipped where OpenFOAM is not installed.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from twin.cfd.case import CaseSettings, write_case
+from twin.cfd.compare import differences
+from twin.cfd.foamio import fmt, read_internal_field
+from twin.cfd.geometry import LayoutError, build_grid
+from twin.cfd.run import RunningMeans, StopRule
+from twin.model import Air, CoolingUnit, Layout, Rack, Room, TileArea
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench" / "validation"))
+import generate  # noqa: E402
+
+
+def small_room(facing_a: str = "+y", unit_state: str = "failed") -> Layout:
+    """Two racks facing a tiled aisle, one rack facing +x, two units (one maybe failed)."""
+    racks = [Rack("A1", (1.2, 0.6), (0.6, 1.2, 2.0), facing_a, 6.0, delta_t_k=12.0),
+             Rack("A2", (1.8, 0.6), (0.6, 1.2, 2.0), facing_a, 9.0, delta_t_k=10.0),
+             Rack("B1", (1.2, 3.0), (0.6, 1.2, 2.0), "-y", 4.0, airflow_m3s=0.3),
+             Rack("X1", (4.2, 2.4), (1.2, 0.6, 1.8), "+x", 3.0, delta_t_k=12.0)]
+    units = [CoolingUnit("CRAH-1", (0.0, 0.0), (0.8, 1.6, 2.0), 2.5, 18.0),
+             CoolingUnit("CRAH-2", (5.2, 0.0), (0.8, 1.6, 2.0), 1.0, 20.0, state=unit_state)]
+    tiles = [TileArea((1.2, 3.0), (1.8, 3.0)), TileArea((3.0, 3.6), (1.8, 2.4))]
+    return Layout(room=Room((6.0, 4.4, 3.0)), name="small", racks=racks, cooling_units=units, tiles=tiles)
+
+
+def _face_area_m2(rack: Rack) -> float:
+    width = rack.size_m[0] if rack.facing[1] == "y" else rack.size_m[1]
+    return width * rack.size_m[2]
+
+
+def _set_boxes(text: str) -> dict[str, list[tuple[np.ndarray, np.ndarray]]]:
+    """faceSet name -> list of (min, max) corners, parsed from topoSetDict.faces."""
+    sets = {}
+    for name, body in re.findall(r"name (\w+); type faceSet;.*?boxes\s*\((.*?)\);", text, re.S):
+        pts = [np.array(p.split(), float) for p in re.findall(r"\(([^()]*)\)", body)]
+        sets[name] = list(zip(pts[0::2], pts[1::2]))
+    return sets
+
+
+def _box_area(lo: np.ndarray, hi: np.ndarray) -> float:
+    ext = sorted(hi - lo)            # the thinnest extent is the plane's thickness
+    return ext[1] * ext[2]
+
+
+@pytest.mark.parametrize("cell_m", [0.1, 0.2])
+def test_patch_areas_equal_layout_faces(tmp_path, cell_m):
+    layout = small_room()
+    grid = write_case(layout, tmp_path, CaseSettings(cell_m=cell_m))
+    sets = _set_boxes((tmp_path / "system/topoSetDict.faces").read_text())
+    areas = {name: sum(_box_area(lo, hi) for lo, hi in boxes) for name, boxes in sets.items()}
+    for rack in layout.racks:
+        assert areas[f"front_{rack.id}"] == pytest.approx(_face_area_m2(rack), abs=1e-9)
+        assert areas[f"rear_{rack.id}"] == pytest.approx(_face_area_m2(rack), abs=1e-9)
+    assert areas["return_CRAH_1"] == pytest.approx(0.8 * 1.6, abs=1e-9)
+    assert "return_CRAH_2" not in areas                        # failed: solid, no return
+    tile_area = sum(t.area_m2 for t in layout.tiles)
+    assert areas["tiles"] == pytest.approx(tile_area, abs=1e-9)
+    assert grid.patch_area_m2(grid.by_kind("tile")[0]) == pytest.approx(tile_area)
+
+
+def test_tiles_under_a_rack_are_blocked(tmp_path):
+    layout = small_room()
+    layout.racks.append(Rack("T1", (3.0, 1.8), (0.6, 0.6, 1.0), "-x", 1.0, delta_t_k=10.0))
+    grid = write_case(layout, tmp_path)
+    tiles = grid.by_kind("tile")[0]
+    assert grid.patch_area_m2(tiles) == pytest.approx(sum(t.area_m2 for t in layout.tiles) - 0.36)
+    assert tiles.velocity_ms[2] * grid.patch_area_m2(tiles) == pytest.approx(2.5)
+
+
+def test_every_rack_has_front_and_rear_patch(tmp_path):
+    layout = small_room()
+    write_case(layout, tmp_path)
+    text = (tmp_path / "system/createPatchDict").read_text()
+    for rack in layout.racks:
+        assert f"name front_{rack.id};" in text and f"name rear_{rack.id};" in text
+    fields = (tmp_path / "0.orig/T").read_text()
+    assert 'Tfront{front_A2} = weightAverage(T)' in fields
+    assert f'valueExpr "Tfront + {fmt(layout.rack("A2").delta_t(layout.air))}"' in fields
+
+
+def _uniform_vectors(text: str) -> dict[str, np.ndarray]:
+    out = {}
+    for name, vec in re.findall(r"(\w+)\n    \{\n        type fixedValue; value uniform \(([^)]*)\);", text):
+        out[name] = np.array(vec.split(), float)
+    return out
+
+
+@pytest.mark.parametrize("unit_state", ["running", "failed"])
+def test_imposed_flows_balance(tmp_path, unit_state):
+    """Net volume flow through all patches, from the written U values and face areas, is zero."""
+    layout = small_room(unit_state=unit_state)
+    grid = write_case(layout, tmp_path)
+    velocities = _uniform_vectors((tmp_path / "0.orig/U").read_text())
+    net, total = 0.0, 0.0
+    for p in grid.patches:
+        inward = 1.0 if p.fluid_side > 0 else -1.0               # fluid lies on the + side of the plane
+        q = velocities[p.name][p.axis] * inward * grid.patch_area_m2(p)
+        net, total = net + q, total + abs(q)
+    assert abs(net) <= 1e-9 * total
+    running = sum(u.airflow_m3s for u in layout.cooling_units if u.running)
+    assert grid.supply_m3s == pytest.approx(running)
+
+
+def test_blocked_front_and_no_running_unit_are_refused():
+    layout = small_room()
+    layout.racks.append(Rack("Z", (1.2, 1.8), (0.6, 0.6, 1.0), "+y", 1.0, delta_t_k=10.0))
+    with pytest.raises(LayoutError, match="front face is blocked"):
+        build_grid(layout, 0.1)
+    layout = small_room()
+    for u in layout.cooling_units:
+        u.state = "failed"
+    with pytest.raises(LayoutError, match="no running cooling unit"):
+        build_grid(layout, 0.1)
+
+
+def test_read_internal_field(tmp_path):
+    (tmp_path / "T").write_text("FoamFile{}\ninternalField   nonuniform List<scalar> \n3\n(\n1.5\n2\n3e-1\n)\n;\n")
+    (tmp_path / "U").write_text("internalField nonuniform List<vector> 2\n(\n(1 2 3)\n(4 5 -6)\n)\n;\n")
+    (tmp_path / "k").write_text("internalField uniform 0.25;\n")
+    assert np.allclose(read_internal_field(tmp_path / "T"), [1.5, 2, 0.3])
+    assert np.allclose(read_internal_field(tmp_path / "U"), [[1, 2, 3], [4, 5, -6]])
+    assert np.allclose(read_internal_field(tmp_path / "k", 2), [0.25, 0.25])
+
+
+def test_stop_rule_waits_for_settled_running_means():
+    rule = StopRule(start_avg_iter=10, min_avg_iters=50, window_iters=20, tol_k=0.05)
+    means = RunningMeans(rule.start_avg_iter)
+    for it in range(1, 200):
+        means.add(it, {"front_A1": 20.0 + (1.0 if it % 2 else -1.0), "return_U": 25.0})
+        if it < 59:
+            assert not means.settled(rule)
+    assert means.settled(rule)
+    assert means.means()["front_A1"] == pytest.approx(20.0, abs=0.02)
+    assert means.stds()["front_A1"] == pytest.approx(1.0, abs=1e-6)
+
+
+def test_compare_differences():
+    a = {"racks": {"A1": {"inlet_mean_c": 20.0, "inlet_max_c": 22.0}}, "cooling_units": {"U": {"return_temp_c": 28}}}
+    b = {"racks": {"A1": {"inlet_mean_c": 20.5, "inlet_max_c": 21.0}}, "cooling_units": {"U": {"return_temp_c": 27}}}
+    d = differences(a, b)
+    assert d["racks"]["A1"]["inlet_mean_c"] == pytest.approx(0.5)
+    assert d["returns"]["U"] == pytest.approx(-1.0)
+    assert d["worst_any_k"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("name", sorted(generate.PRESETS))
+def test_validation_presets_satisfy_the_contract(name):
+    layout = generate.build(generate.PRESETS[name])
+    for v in [*(c for r in layout.racks for c in (*r.position_m, *r.size_m)), *layout.room.size_m]:
+        assert abs(v / 0.2 - round(v / 0.2)) < 1e-9
+
+
+def test_random_rooms_are_valid():
+    for seed in range(20):
+        generate.check(generate.build(generate.draw(seed)))
+
+
+def _openfoam_missing() -> str:
+    from twin.cfd.run import OpenFOAMNotFound, openfoam_env
+    try:
+        openfoam_env()
+    except OpenFOAMNotFound as exc:
+        return str(exc)
+    return ""
+
+
+@pytest.mark.openfoam
+@pytest.mark.skipif(bool(_openfoam_missing()), reason="needs OpenFOAM (buoyantBoussinesqSimpleFoam): "
+                    "install it with `apt-get install openfoam`")
+def test_tiny_room_end_to_end(tmp_path):
+    from twin.cfd.run import StopRule as Rule
+    from twin.cfd.simulate import simulate
+    layout = Layout(room=Room((3.2, 2.4, 2.4)), name="tiny",
+                    racks=[Rack("R1", (1.2, 0.4), (0.6, 0.8, 1.6), "+y", 2.0, delta_t_k=12.0)],
+                    cooling_units=[CoolingUnit("U1", (2.6, 1.2), (0.6, 1.2, 1.6), 0.2, 18.0)],
+                    tiles=[TileArea((1.2, 2.0), (1.2, 1.6))])
+    settings = CaseSettings(cell_m=0.2, start_avg_iter=100, max_iter=300)
+    result = simulate(layout, tmp_path, settings, Rule(100, 100, 50, 0.05), keep_case=False)
+    rack = result["racks"]["R1"]
+    assert 17.9 < rack["inlet_lower_c"] <= rack["inlet_mean_c"] + 1e-9 <= rack["inlet_max_c"] + 2e-9
+    assert rack["exhaust_mean_c"] == pytest.approx(rack["inlet_mean_c"] + 12.0)
+    assert abs(result["energy_balance"]["error_pct"]) < 5.0
+    with np.load(tmp_path / "fields.npz") as f:
+        assert f["T"].shape == (16, 12, 12) and np.isnan(f["T"][6, 2, 0])
+        assert np.nanmin(f["T"]) > 17.5
