@@ -1,0 +1,258 @@
+"""Accurate model: steady RANS with standard k-epsilon, wall functions and Boussinesq buoyancy.
+
+Pseudo-transient finite volumes on a staggered grid: implicit upwind + TVD
+deferred correction for u, v, w, T, k, epsilon; incremental pressure
+projection with a multigrid hierarchy built once. The converged discrete
+equations do not contain the pseudo time step. Like the CFD reference, the
+iterates keep oscillating a little near row ends, so results are running
+averages after the start-up, stopped when every rack and return mean settles.
+Equations and sources: docs/thermal.md.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from twin.model.layout import Layout
+from twin.thermal import SolveCancelled, SolverError
+from twin.thermal import kernels as K
+from twin.thermal.extract import assemble_result, cell_velocities, mixed_supply_temp_c
+from twin.thermal.grid import Grid, GridError, build_grid
+from twin.thermal.projection import Projector
+from twin.thermal.rans_setup import Geometry, momentum_fluxes, edge_mean_nu
+
+# Physical constants (the same for every room).
+GRAVITY_MS2 = 9.81
+BETA_1K = 3.4e-3            # thermal expansion of air near 20 degC
+NU_M2S = 1.516e-5           # kinematic viscosity of air
+PR, PR_T = 0.7, 0.85        # molecular and turbulent Prandtl numbers
+C_MU, C_1, C_2, SIGMA_K, SIGMA_EPS = 0.09, 1.44, 1.92, 1.0, 1.3   # Launder & Spalding (1974)
+KAPPA, E_WALL = 0.41, 9.8   # log law
+Y_PLUS_LAM = 11.225
+INLET_INTENSITY = 0.05      # turbulence intensity of supply and rack exhaust
+INLET_LENGTH_M = 0.1        # turbulence length scale at inflow patches
+
+
+@dataclass
+class Settings:
+    """Numerical settings: they change the cost, not the converged answer."""
+    cfl: float = 1.5                 # pseudo time step in units of h / U_max
+    sweeps: int = 2                  # symmetric Gauss-Seidel sweeps per equation and step
+    startup_iters: int = 600         # iterations before averaging starts
+    min_avg_iters: int = 600
+    max_iters: int = 4000
+    settle_window: int = 200
+    settle_tol_k: float = 0.03       # running means move less than this over the window
+    turbulence: bool = True          # False: constant laminar+0 (for tests only)
+    buoyant_production: bool = True  # buoyancy term in the k equation
+    poisson_tol: float = 1e-3        # relative tolerance of each pressure solve
+
+
+def solve_rans(layout: Layout, cell_m: float = 0.2, progress=None, cancel=None, **options):
+    """Solve the accurate model and return a ThermalResult."""
+    settings = Settings(**options)
+    if not any(u.running for u in layout.cooling_units):
+        raise SolverError("no running cooling unit: the room has no steady state "
+                          "(use the transient ride-through instead)")
+    try:
+        grid = build_grid(layout, cell_m)
+    except GridError as exc:
+        raise SolverError(str(exc)) from None
+    t0 = time.perf_counter()
+    state = RansState(layout, grid, settings)
+    n = state.run(progress, cancel)
+    T, vel = state.averaged_fields()
+    return assemble_result(layout, grid, T, vel, model="accurate",
+                           seconds=time.perf_counter() - t0, iterations=n,
+                           converged=state.settled, notes=state.notes)
+
+
+class RansState:
+    """Fields and one pseudo-time iteration of the coupled equations."""
+
+    def __init__(self, layout: Layout, grid: Grid, settings: Settings):
+        self.layout, self.grid, self.s = layout, grid, settings
+        self.geo = Geometry(grid, layout)
+        self.free, fixed = grid.face_bc()
+        self.vel = [f.copy() for f in fixed]
+        self.t_supply_c = mixed_supply_temp_c(layout)
+        q_supply = sum(u.airflow_m3s for u in layout.cooling_units if u.running)
+        rise = layout.it_power_kw * 1000 / (layout.air.rho_cp * q_supply)
+        u_max = max(abs(p.velocity_ms) for p in grid.patches)
+        self.dt = settings.cfl * min(grid.spacing_m) / max(u_max, 0.2)
+        self.p = np.zeros(grid.shape)
+        self.T = np.full(grid.shape, self.t_supply_c + 0.5 * rise)
+        k0 = 1.5 * (INLET_INTENSITY * u_max) ** 2
+        self.k = np.full(grid.shape, k0)
+        self.eps = np.full(grid.shape, C_MU ** 0.75 * k0 ** 1.5 / INLET_LENGTH_M)
+        self.nut = np.zeros(grid.shape)
+        self.projector = Projector(grid, self.free, tol=settings.poisson_tol, maxiter=20)
+        self.coef = [np.zeros((7,) + f.shape) for f in self.free] + [np.zeros((7,) + grid.shape)]
+        self.sum_T = np.zeros(grid.shape)
+        self.sum_vel = [np.zeros(f.shape) for f in self.free]
+        self.n_avg = 0
+        self.settled = False
+        self.notes: list[str] = []
+        self._history: list[np.ndarray] = []
+
+    # -- one iteration -------------------------------------------------------
+    def step(self) -> None:
+        self._update_nut()
+        for a in range(3):
+            self._momentum(a)
+        self.p += self.projector.project(*self.vel, self.dt)
+        self._temperature()
+        if self.s.turbulence:
+            self._turbulence()
+
+    def _update_nut(self):
+        if not self.s.turbulence:
+            self.nut[:] = 0.0
+            return
+        nut = C_MU * self.k ** 2 / np.maximum(self.eps, 1e-12)
+        self.nut = np.where(self.grid.fluid, np.minimum(nut, 1.0), 0.0)
+
+    def _momentum(self, a: int) -> None:
+        geo, grid = self.geo, self.grid
+        ua = self.vel[a]
+        nu_eff = NU_M2S + self.nut
+        F = momentum_fluxes(self.vel, a, grid)
+        D = [None, None, None]
+        h = grid.spacing_m
+        for b in range(3):
+            area = grid.face_area_m2(b)
+            if b == a:
+                d = np.zeros(F[b].shape)
+                sl = [slice(None)] * 3
+                sl[a] = slice(1, -1)
+                d[tuple(sl)] = nu_eff * area / h[a]
+            else:
+                d = edge_mean_nu(nu_eff, a, b) * area / h[b]
+                d[geo.mom_wall[a][b]] = 0.0
+            D[b] = d
+        sp_wall = geo.wall_drag(a, self.k, ua)
+        vol = grid.cell_volume_m3
+        b_src = (vol / self.dt) * ua
+        dp = np.zeros(ua.shape)
+        inner = [slice(None)] * 3
+        inner[a] = slice(1, -1)
+        dp[tuple(inner)] = -np.diff(self.p, axis=a) / h[a] * vol
+        b_src += dp
+        if a == 2:
+            t_face = np.zeros(ua.shape)
+            t_face[:, :, 1:-1] = 0.5 * (self.T[:, :, 1:] + self.T[:, :, :-1])
+            b_src[:, :, 1:-1] += GRAVITY_MS2 * BETA_1K * (t_face[:, :, 1:-1] - self.t_supply_c) * vol
+        active = self.free[a]
+        K.deferred_correction(ua, active, F[0], F[1], F[2], b_src)
+        coef = self.coef[a]
+        K.assemble(active, F[0], F[1], F[2], D[0], D[1], D[2], sp_wall, vol / self.dt, coef)
+        bx, by, bz = geo.zero_bounds[a]
+        K.gauss_seidel(ua, active, coef, b_src, bx, by, bz, self.s.sweeps)
+
+    def _scalar(self, phi, gamma, su, sp, bounds, inflow_values):
+        """Implicit transport of a cell scalar with diffusivity gamma (m2/s)."""
+        geo, grid = self.geo, self.grid
+        F = geo.cell_fluxes(self.vel)
+        D = geo.cell_conductances(gamma)
+        K.rear_inflow_fill(phi, geo.rear_solid_cells, inflow_values, geo.rear_owner)
+        vol = grid.cell_volume_m3
+        b = su * vol + (vol / self.dt) * phi
+        K.deferred_correction(phi, grid.fluid, F[0], F[1], F[2], b)
+        coef = self.coef[3]
+        K.assemble(grid.fluid, F[0], F[1], F[2], D[0], D[1], D[2], sp * vol, vol / self.dt, coef)
+        K.gauss_seidel(phi, grid.fluid, coef, b, *bounds, self.s.sweeps)
+
+    def _temperature(self):
+        geo = self.geo
+        front = K.segment_mean(self.T, geo.front_cells, geo.front_owner, geo.n_racks)
+        rear = front + geo.rack_rise_k
+        gamma = NU_M2S / PR + self.nut / PR_T
+        zero = np.zeros(self.grid.shape)
+        self._scalar(self.T, gamma, zero, zero, geo.scalar_bounds(self.t_supply_c), rear)
+
+    def _turbulence(self):
+        geo, grid = self.geo, self.grid
+        k, eps = self.k, self.eps
+        uc, vc, wc = (cell_velocities(*self.vel)[..., i] for i in range(3))
+        s2 = np.zeros(grid.shape)
+        K.strain_rate_sq(uc, vc, wc, grid.fluid, *grid.spacing_m, s2)
+        G = self.nut * s2
+        Gb = np.zeros(grid.shape)
+        if self.s.buoyant_production:
+            dTdz = np.gradient(self.T, grid.spacing_m[2], axis=2)
+            Gb = -GRAVITY_MS2 * BETA_1K * self.nut / PR_T * dTdz
+            Gb[~grid.fluid] = 0.0
+        g_wall, eps_wall = geo.wall_turbulence(k, uc, vc, wc, C_MU, KAPPA, E_WALL, Y_PLUS_LAM, NU_M2S)
+        wc_mask = geo.wall_cell
+        G = np.where(wc_mask, g_wall, G)
+        ks = np.maximum(k, 1e-10)
+        su_k = G + np.maximum(Gb, 0.0)
+        sp_k = -(eps / ks) - np.maximum(-Gb, 0.0) / ks
+        k_in, eps_in = geo.inflow_turbulence(INLET_INTENSITY, INLET_LENGTH_M, C_MU)
+        self._scalar(k, NU_M2S + self.nut / SIGMA_K, su_k, sp_k, geo.scalar_bounds(k_in["tile"]),
+                     k_in["rear"])
+        np.maximum(k, 1e-10, out=k)
+        su_e = C_1 * eps / ks * (G + np.maximum(Gb, 0.0))
+        sp_e = -C_2 * eps / ks
+        self._scalar(eps, NU_M2S + self.nut / SIGMA_EPS, su_e, sp_e,
+                     geo.scalar_bounds(eps_in["tile"]), eps_in["rear"])
+        eps[wc_mask] = eps_wall[wc_mask]
+        np.maximum(eps, 1e-12, out=eps)
+
+    # -- driving, averaging, stopping ---------------------------------------
+    def monitor_values(self) -> np.ndarray:
+        geo = self.geo
+        front = K.segment_mean(self.T, geo.front_cells, geo.front_owner, geo.n_racks)
+        ret = K.segment_mean(self.T, geo.return_cells, geo.return_owner, geo.n_units)
+        return np.concatenate([front, ret])
+
+    def run(self, progress=None, cancel=None) -> int:
+        s = self.s
+        sums = None
+        for it in range(1, s.max_iters + 1):
+            self.step()
+            if not np.isfinite(self.T).all():
+                raise SolverError("the airflow solution diverged; try a finer grid (--cell-m)")
+            if it > s.startup_iters:
+                self._accumulate()
+                vals = self.monitor_values()
+                sums = vals if sums is None else sums + vals
+                self._history.append(sums / self.n_avg)
+                if self._is_settled():
+                    self.settled = True
+                    return it
+            if it % 20 == 0:
+                if cancel is not None and cancel():
+                    raise SolveCancelled()
+                if progress is not None:
+                    progress(min(it / (s.startup_iters + s.min_avg_iters + s.settle_window), 0.99),
+                             self._progress_message(it))
+        self.notes.append(f"running means still moved more than {s.settle_tol_k} K "
+                          f"after {s.max_iters} iterations")
+        return s.max_iters
+
+    def _accumulate(self):
+        self.sum_T += self.T
+        for acc, v in zip(self.sum_vel, self.vel):
+            acc += v
+        self.n_avg += 1
+
+    def _is_settled(self) -> bool:
+        s = self.s
+        if self.n_avg < max(s.min_avg_iters, s.settle_window + 1):
+            return False
+        drift = np.abs(self._history[-1] - self._history[-1 - s.settle_window])
+        return bool(drift.max() < s.settle_tol_k)
+
+    def _progress_message(self, it: int) -> str:
+        phase = "averaging" if it > self.s.startup_iters else "start-up"
+        return f"iteration {it} ({phase}), max rack intake {self.monitor_values()[:self.geo.n_racks].max():.2f} degC"
+
+    def averaged_fields(self):
+        if self.n_avg == 0:
+            return self.T.copy(), cell_velocities(*self.vel)
+        T = self.sum_T / self.n_avg
+        vel = [acc / self.n_avg for acc in self.sum_vel]
+        return T, cell_velocities(*vel)

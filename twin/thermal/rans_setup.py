@@ -1,0 +1,218 @@
+"""Static geometry of the accurate model: staggered fluxes, walls, patch bookkeeping."""
+from __future__ import annotations
+
+import numpy as np
+
+from twin.model.layout import Layout
+from twin.thermal.grid import Grid
+
+
+def _sl(axis: int, s: slice):
+    out = [slice(None)] * 3
+    out[axis] = s
+    return tuple(out)
+
+
+def momentum_fluxes(vel, a: int, grid: Grid):
+    """Volume fluxes through the faces of the control volumes of velocity component a."""
+    ua = vel[a]
+    F = []
+    for b in range(3):
+        shp = list(ua.shape)
+        shp[b] += 1
+        f = np.zeros(shp)
+        area = grid.face_area_m2(b)
+        if b == a:
+            f[_sl(a, slice(1, -1))] = 0.5 * (ua[_sl(a, slice(0, -1))] + ua[_sl(a, slice(1, None))]) * area
+        else:
+            ub = vel[b]
+            f[_sl(a, slice(1, -1))] = 0.5 * (ub[_sl(a, slice(0, -1))] + ub[_sl(a, slice(1, None))]) * area
+        F.append(f)
+    return F
+
+
+def _pad_ab(arr, a: int, b: int, mode: str, value=None):
+    pad = [(0, 0)] * 3
+    pad[a] = (1, 1)
+    pad[b] = (1, 1)
+    if mode == "constant":
+        return np.pad(arr, pad, mode="constant", constant_values=value)
+    return np.pad(arr, pad, mode=mode)
+
+
+def _four(arr_p, a: int, b: int, op):
+    """Combine the four cells around every a-b edge of a padded cell array."""
+    n = arr_p.shape
+    lo = lambda ax: slice(0, n[ax] - 1)
+    hi = lambda ax: slice(1, n[ax])
+    out = None
+    for sa in (lo(a), hi(a)):
+        for sb in (lo(b), hi(b)):
+            idx = [slice(None)] * 3
+            idx[a], idx[b] = sa, sb
+            v = arr_p[tuple(idx)]
+            out = v if out is None else op(out, v)
+    return out
+
+
+def edge_mean_nu(nu, a: int, b: int):
+    """Viscosity on the a-b cell edges: mean of the four surrounding cells."""
+    return _four(_pad_ab(nu, a, b, "edge"), a, b, np.add) * 0.25
+
+
+class Geometry:
+    """Everything about the grid the iterations reuse."""
+
+    def __init__(self, grid: Grid, layout: Layout):
+        self.grid = grid
+        free, _ = grid.face_bc()
+        self.free = free
+        fl = grid.fluid
+        self.mom_wall = [[None] * 3 for _ in range(3)]
+        self.wall_count = [[None] * 3 for _ in range(3)]
+        for a in range(3):
+            for b in range(3):
+                if a == b:
+                    continue
+                all4 = _four(_pad_ab(fl, a, b, "constant", False), a, b, np.logical_and)
+                wall = ~all4
+                self.mom_wall[a][b] = wall
+                self.wall_count[a][b] = (wall[_sl(b, slice(0, -1))].astype(float)
+                                         + wall[_sl(b, slice(1, None))])
+        self.zero_bounds = []
+        for a in range(3):
+            shp = list(grid.shape)
+            shp[a] += 1
+            self.zero_bounds.append(tuple(np.zeros(_bshape(shp, ax)) for ax in range(3)))
+        self._patch_books(layout)
+        self._wall_faces()
+
+    # -- patches -------------------------------------------------------------
+    def _patch_books(self, layout: Layout):
+        g = self.grid
+        rack_ids = [r.id for r in layout.racks]
+        self.n_racks = len(rack_ids)
+        fronts = [g.patch("rack_front", r) for r in rack_ids]
+        rears = [g.patch("rack_rear", r) for r in rack_ids]
+        self.front_cells, self.front_owner = _cat([p.cells for p in fronts])
+        solid = []
+        for p in rears:
+            c = p.faces.copy()
+            side = 1 if p.cells[0, p.axis] == p.faces[0, p.axis] else -1
+            if side > 0:
+                c[:, p.axis] -= 1
+            solid.append(c)
+        self.rear_solid_cells, self.rear_owner = _cat(solid)
+        self.rack_rise_k = np.array([r.delta_t(layout.air) for r in layout.racks])
+        self.rear_speed_ms = np.array([abs(p.velocity_ms) for p in rears])
+        returns = g.patches_of("unit_return")
+        self.n_units = len(returns)
+        self.return_cells, self.return_owner = _cat([p.cells for p in returns])
+        tiles = g.patches_of("tile")
+        self.tile_speed_ms = abs(tiles[0].velocity_ms) if tiles else 0.0
+        self.patch_face = [np.zeros(f.shape, dtype=bool) for f in self.free]
+        for p in g.patches:
+            self.patch_face[p.axis][tuple(p.faces.T)] = True
+
+    def inflow_turbulence(self, intensity: float, length_m: float, c_mu: float):
+        """k and epsilon carried in by tiles and rack exhausts."""
+        def k_of(u):
+            return 1.5 * (intensity * u) ** 2
+        k_t, k_r = k_of(self.tile_speed_ms), k_of(self.rear_speed_ms)
+        e = lambda k: c_mu ** 0.75 * np.asarray(k) ** 1.5 / length_m
+        return {"tile": k_t, "rear": k_r}, {"tile": float(e(k_t)), "rear": e(k_r)}
+
+    def scalar_bounds(self, tile_value: float):
+        """Boundary values for cell scalars: the floor carries the tile inflow value."""
+        nx, ny, nz = self.grid.shape
+        bz = np.zeros((nx, ny, 2))
+        bz[:, :, 0] = tile_value
+        return np.zeros((2, ny, nz)), np.zeros((nx, 2, nz)), bz
+
+    # -- cell fluxes -------------------------------------------------------
+    def cell_fluxes(self, vel):
+        return [vel[a] * self.grid.face_area_m2(a) for a in range(3)]
+
+    def cell_conductances(self, gamma):
+        g = self.grid
+        out = []
+        for a in range(3):
+            d = np.zeros(self.free[a].shape)
+            inner = _sl(a, slice(1, -1))
+            mean = 0.5 * (gamma[_sl(a, slice(0, -1))] + gamma[_sl(a, slice(1, None))])
+            d[inner] = np.where(self.free[a][inner], mean, 0.0) * g.face_area_m2(a) / g.spacing_m[a]
+            out.append(d)
+        return out
+
+    # -- walls -------------------------------------------------------------
+    def wall_drag(self, a: int, k, ua):
+        """Implicit wall shear (log-law wall function) on velocity component a; <= 0."""
+        from twin.thermal.rans import C_MU, E_WALL, KAPPA, NU_M2S, Y_PLUS_LAM
+        g = self.grid
+        kp = np.pad(k, [(1, 1) if ax == a else (0, 0) for ax in range(3)], mode="edge")
+        k_face = 0.5 * (kp[_sl(a, slice(0, -1))] + kp[_sl(a, slice(1, None))])
+        sp = np.zeros(ua.shape)
+        for b in range(3):
+            if b == a:
+                continue
+            y = 0.5 * g.spacing_m[b]
+            sqk = np.sqrt(np.maximum(k_face, 0.0))
+            ystar = C_MU ** 0.25 * sqk * y / NU_M2S
+            coef = np.where(ystar > Y_PLUS_LAM,
+                            KAPPA * C_MU ** 0.25 * sqk / np.log(E_WALL * np.maximum(ystar, 1.0)),
+                            NU_M2S / y)
+            sp -= self.wall_count[a][b] * g.face_area_m2(b) * coef
+        return sp
+
+    def _wall_faces(self):
+        """Per cell, which of its six faces are walls (solid or boundary, not a patch)."""
+        g = self.grid
+        self.cell_walls = []
+        count = np.zeros(g.shape)
+        for a in range(3):
+            for side in (0, 1):
+                fl_p = np.pad(g.fluid, [(1, 1) if ax == a else (0, 0) for ax in range(3)],
+                              constant_values=False)
+                nb = fl_p[_sl(a, slice(0, -2))] if side == 0 else fl_p[_sl(a, slice(2, None))]
+                pf = self.patch_face[a][_sl(a, slice(0, -1))] if side == 0 else \
+                    self.patch_face[a][_sl(a, slice(1, None))]
+                wall = g.fluid & ~nb & ~pf
+                self.cell_walls.append((a, wall))
+                count += wall
+        self.wall_cell = count > 0
+        self.wall_face_count = count
+
+    def wall_turbulence(self, k, uc, vc, wc, c_mu, kappa, e_wall, y_lam, nu):
+        """Production and epsilon in wall-adjacent cells from the log law, face-averaged."""
+        g = self.grid
+        speed2 = uc ** 2 + vc ** 2 + wc ** 2
+        comps = (uc, vc, wc)
+        G = np.zeros(g.shape)
+        E = np.zeros(g.shape)
+        sqk = np.sqrt(np.maximum(k, 0.0))
+        for a, wall in self.cell_walls:
+            y = 0.5 * g.spacing_m[a]
+            ut = np.sqrt(np.maximum(speed2 - comps[a] ** 2, 0.0))
+            ystar = c_mu ** 0.25 * sqk * y / nu
+            turb = ystar > y_lam
+            tau = np.where(turb, kappa * c_mu ** 0.25 * sqk / np.log(e_wall * np.maximum(ystar, 1.0)), 0.0)
+            G += wall * tau * ut / y * c_mu ** 0.25 * sqk / (kappa * y)
+            E += wall * np.where(turb, c_mu ** 0.75 * np.maximum(k, 0.0) ** 1.5 / (kappa * y),
+                                 2.0 * k * nu / y ** 2)
+        n = np.maximum(self.wall_face_count, 1)
+        return G / n, E / n
+
+
+def _bshape(shp, ax):
+    s = list(shp)
+    s[ax] = 2
+    return tuple(s)
+
+
+def _cat(arrays):
+    """Concatenate per-owner index arrays and return (cells, owner index)."""
+    if not arrays:
+        return np.zeros((0, 3), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    cells = np.concatenate(arrays).astype(np.int64)
+    owner = np.concatenate([np.full(len(c), i) for i, c in enumerate(arrays)]).astype(np.int64)
+    return cells, owner
