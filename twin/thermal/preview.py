@@ -52,6 +52,21 @@ def solve_preview(layout: Layout, cell_m: float = 0.2, progress=None, cancel=Non
     """Preview air temperature and velocity of `layout` on a grid of about `cell_m`."""
     t0 = time.perf_counter()
     report = _reporter(progress, cancel)
+    grid, T, flow, iterations = preview_fields(layout, cell_m, diffusivity_m2s, report)
+    report(0.9, "collecting results")
+    vel = cell_velocities(flow.u, flow.v, flow.w)
+    notes = ("preview: potential flow, no buoyancy or recirculation",)
+    result = assemble_result(layout, grid, T, vel, model="preview",
+                             seconds=time.perf_counter() - t0, iterations=iterations,
+                             notes=notes)
+    report(1.0, "done")
+    return result
+
+
+def preview_fields(layout: Layout, cell_m: float = 0.2,
+                   diffusivity_m2s: float = EDDY_DIFFUSIVITY_M2S, report=None):
+    """(grid, float64 temperature (nx, ny, nz) with NaN in solids, PotentialFlow, iterations)."""
+    report = report or (lambda fraction, message: None)
     if not any(u.running for u in layout.cooling_units):
         raise SolverError("no running cooling unit: the room has no supply air, "
                           "so there is no steady temperature to preview")
@@ -67,19 +82,12 @@ def solve_preview(layout: Layout, cell_m: float = 0.2, progress=None, cancel=Non
     report(0.1, "potential flow")
     flow = potential_flow(grid, faces, index)
     report(0.5, "temperature")
-    t_supply_c = mixed_supply_temp_c(layout)
-    system = temperature_system(grid, layout, flow, faces, index, t_supply_c, diffusivity_m2s)
-    T_cells, its = solve_temperature(*system)
-    report(0.9, "collecting results")
+    system = temperature_system(grid, layout, flow, faces, index, mixed_supply_temp_c(layout),
+                                diffusivity_m2s)
+    T_cells, iterations = solve_temperature(*system)
     T = np.full(grid.shape, np.nan)
     T[grid.fluid] = T_cells[:grid.fluid_cells]
-    vel = cell_velocities(flow.u, flow.v, flow.w)
-    notes = ("preview: potential flow, no buoyancy or recirculation",)
-    result = assemble_result(layout, grid, T, vel, model="preview",
-                             seconds=time.perf_counter() - t0,
-                             iterations=flow.iterations + its, notes=notes)
-    report(1.0, "done")
-    return result
+    return grid, T, flow, flow.iterations + iterations
 
 
 def _reporter(progress, cancel):
