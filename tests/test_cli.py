@@ -168,11 +168,17 @@ def test_sigint_flag_sets_and_restores():
 def test_no_command_without_display_simulates_the_default_hall(monkeypatch):
     for name in ("DISPLAY", "WAYLAND_DISPLAY"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(twin.thermal, "solve", fake_solve)
+    models = []
+
+    def quick_solve(layout, **kwargs):
+        models.append(kwargs["model"])
+        return fake_solve(layout, **kwargs)
+
+    monkeypatch.setattr(twin.thermal, "solve", quick_solve)
     monkeypatch.setattr(cli, "gui_available", lambda: True)   # even with the app installed
     code, stdout, stderr = run_main([])
     assert code == 0, stderr
-    assert "default_hall" in stderr and "headless" in stderr
+    assert "default_hall" in stderr and "headless" in stderr and models == ["preview"]
     assert "RCI_HI" in stdout and "Energy balance" in stdout
 
 
@@ -254,7 +260,7 @@ def test_progress_rewrites_one_line_on_a_tty_and_prints_lines_otherwise():
     for i in range(101):
         progress(i / 100, "step")
     lines = plain.getvalue().splitlines()
-    assert 2 <= len(lines) <= 6 and "\r" not in plain.getvalue()
+    assert 10 <= len(lines) <= 12 and "\r" not in plain.getvalue()
     quiet = FakeStream(False)
     cli.Progress(quiet, enabled=False)(0.5, "x")
     assert quiet.getvalue() == ""
