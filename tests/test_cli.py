@@ -156,6 +156,16 @@ def test_ctrl_c_cancels_the_real_solver_cleanly(monkeypatch):
     assert signal.getsignal(signal.SIGINT) is previous_handler
 
 
+def test_second_ctrl_c_stops_a_solver_that_does_not_poll(monkeypatch):
+    def deaf_solve(layout, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)          # sets the flag, never polled
+        os.kill(os.getpid(), signal.SIGINT)          # raises KeyboardInterrupt
+        raise AssertionError("not reached")
+    monkeypatch.setattr(twin.thermal, "solve", deaf_solve)
+    code, _, stderr = run_main(["simulate", str(SMALL_ROOM), "--quiet"])
+    assert code == 130 and stderr.strip() == "cancelled"
+
+
 def test_sigint_flag_sets_and_restores():
     before = signal.getsignal(signal.SIGINT)
     with cli.sigint_flag() as cancelled:

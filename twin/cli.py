@@ -268,10 +268,12 @@ class Progress:
 
 
 def _terminal_columns() -> int:
+    """Width of the terminal on stderr; 80 when unknown (0 on some pseudo-terminals)."""
     try:
-        return os.get_terminal_size(sys.stderr.fileno()).columns
+        columns = os.get_terminal_size(sys.stderr.fileno()).columns
     except (OSError, ValueError, AttributeError):
         return 80
+    return columns if columns > 0 else 80
 
 
 def _make_stdout_forgiving() -> None:
