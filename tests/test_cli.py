@@ -242,6 +242,20 @@ def test_unwritable_output_exits_2(monkeypatch, tmp_path):
     assert code == 2 and stderr.startswith(f"dctwin: cannot write {target}")
 
 
+class ClosedPipe(io.StringIO):
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_closed_stdout_stops_quietly(monkeypatch):
+    monkeypatch.setattr(twin.thermal, "solve", fake_solve)
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    with contextlib.redirect_stderr(err):
+        code = cli.main(["simulate", str(SMALL_ROOM), "--quiet"])
+    assert code == 141 and err.getvalue() == ""
+
+
 def test_write_json_is_strict_and_atomic(tmp_path):
     target = tmp_path / "x.json"
     write_json(target, {"a": float("nan"), "b": [np.float64(1.5), float("inf")], "c": "ok"})

@@ -1,7 +1,8 @@
 """The `dctwin` command: simulate a layout headless, or launch the desktop app.
 
 Exit codes: 0 ok, 1 unexpected internal error, 2 bad input (arguments, layout,
-a room the solver refuses, an output that cannot be written), 130 cancelled.
+a room the solver refuses, an output that cannot be written), 130 cancelled,
+141 stdout closed early (a pipe into `head`).
 Expected errors print one line on stderr and never a traceback.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from twin import __version__
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_CANCELLED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
 MODELS = ("accurate", "preview")
 
 
@@ -82,6 +83,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("cancelled", file=sys.stderr)
         return EXIT_CANCELLED
+    except BrokenPipeError:        # e.g. `dctwin simulate ... | head`: stop quietly
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except InputError as exc:
         print(f"dctwin: {exc}", file=sys.stderr)
         return EXIT_INPUT
@@ -160,18 +164,18 @@ def run_simulate(args) -> int:
 
     progress = Progress(sys.stderr, enabled=not args.quiet)
     try:
-        with sigint_flag() as cancelled:
-            result = solve(layout, cell_m=args.cell_m, model=args.model,
-                           progress=progress, cancel=cancelled)
+        try:
+            with sigint_flag() as cancelled:
+                result = solve(layout, cell_m=args.cell_m, model=args.model,
+                               progress=progress, cancel=cancelled)
+        finally:
+            progress.finish()      # before any message, so it starts on a clean line
     except SolveCancelled:
-        progress.finish()
         print("cancelled", file=sys.stderr)
         return EXIT_CANCELLED
     except SolverError as exc:
-        progress.finish()
         print(f"dctwin: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    progress.finish()
 
     metrics = room_metrics.compute(result, layout)
     _write_outputs(args, result, layout, metrics)
@@ -274,6 +278,12 @@ def _terminal_columns() -> int:
     except (OSError, ValueError, AttributeError):
         return 80
     return columns if columns > 0 else 80
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _make_stdout_forgiving() -> None:
