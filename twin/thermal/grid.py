@@ -117,9 +117,13 @@ class Grid:
 
 
 def _snap(a_m: float, b_m: float, h: float, n: int) -> tuple[int, int]:
-    """Index range [i0, i1) covering [a, b], snapped to the nearest grid lines."""
-    i0 = int(np.clip(round(a_m / h), 0, n))
-    i1 = int(np.clip(round(b_m / h), 0, n))
+    """Index range [i0, i1) covering [a, b], snapped to the nearest grid lines.
+
+    Exact halves round towards the inside of the box, so mirrored boxes stay
+    mirrored and boxes that touch never share a cell.
+    """
+    i0 = int(np.clip(np.ceil(a_m / h - 0.5 - 1e-9), 0, n))
+    i1 = int(np.clip(np.floor(b_m / h + 0.5 - 1e-9), 0, n))
     if i1 <= i0:
         i1 = min(i0 + 1, n)
         i0 = i1 - 1
