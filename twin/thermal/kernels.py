@@ -12,8 +12,11 @@ from numba import njit
 
 
 @njit(cache=True, inline="always")
-def _tvd(phi_u, phi_c, phi_d):
-    """van Leer limited face value minus the upwind value."""
+def _tvd(phi_u, phi_c, phi_d, scheme):
+    """Face value minus the upwind value: van Leer (scheme 0) or linear upwind with a
+    central cell gradient (scheme 1, phi_c + (phi_d - phi_u) / 4, unbounded)."""
+    if scheme == 1:
+        return 0.25 * (phi_d - phi_u)
     d = phi_d - phi_c
     if abs(d) < 1e-14:
         return 0.0
@@ -23,7 +26,7 @@ def _tvd(phi_u, phi_c, phi_d):
 
 
 @njit(cache=True)
-def deferred_correction(phi, active, Fx, Fy, Fz, out):
+def deferred_correction(phi, active, Fx, Fy, Fz, out, scheme):
     """Add -sum_f F_f (phi_f^TVD - phi_f^upwind) to `out` for every interior face."""
     n0, n1, n2 = phi.shape
     for i in range(1, n0):
@@ -33,11 +36,11 @@ def deferred_correction(phi, active, Fx, Fy, Fz, out):
                 if F > 0.0:
                     if i - 2 < 0 or not (active[i - 2, j, k] and active[i - 1, j, k] and active[i, j, k]):
                         continue
-                    c = F * _tvd(phi[i - 2, j, k], phi[i - 1, j, k], phi[i, j, k])
+                    c = F * _tvd(phi[i - 2, j, k], phi[i - 1, j, k], phi[i, j, k], scheme)
                 elif F < 0.0:
                     if i + 1 >= n0 or not (active[i + 1, j, k] and active[i - 1, j, k] and active[i, j, k]):
                         continue
-                    c = F * _tvd(phi[i + 1, j, k], phi[i, j, k], phi[i - 1, j, k])
+                    c = F * _tvd(phi[i + 1, j, k], phi[i, j, k], phi[i - 1, j, k], scheme)
                 else:
                     continue
                 out[i - 1, j, k] -= c
@@ -49,11 +52,11 @@ def deferred_correction(phi, active, Fx, Fy, Fz, out):
                 if F > 0.0:
                     if j - 2 < 0 or not (active[i, j - 2, k] and active[i, j - 1, k] and active[i, j, k]):
                         continue
-                    c = F * _tvd(phi[i, j - 2, k], phi[i, j - 1, k], phi[i, j, k])
+                    c = F * _tvd(phi[i, j - 2, k], phi[i, j - 1, k], phi[i, j, k], scheme)
                 elif F < 0.0:
                     if j + 1 >= n1 or not (active[i, j + 1, k] and active[i, j - 1, k] and active[i, j, k]):
                         continue
-                    c = F * _tvd(phi[i, j + 1, k], phi[i, j, k], phi[i, j - 1, k])
+                    c = F * _tvd(phi[i, j + 1, k], phi[i, j, k], phi[i, j - 1, k], scheme)
                 else:
                     continue
                 out[i, j - 1, k] -= c
@@ -65,11 +68,11 @@ def deferred_correction(phi, active, Fx, Fy, Fz, out):
                 if F > 0.0:
                     if k - 2 < 0 or not (active[i, j, k - 2] and active[i, j, k - 1] and active[i, j, k]):
                         continue
-                    c = F * _tvd(phi[i, j, k - 2], phi[i, j, k - 1], phi[i, j, k])
+                    c = F * _tvd(phi[i, j, k - 2], phi[i, j, k - 1], phi[i, j, k], scheme)
                 elif F < 0.0:
                     if k + 1 >= n2 or not (active[i, j, k + 1] and active[i, j, k - 1] and active[i, j, k]):
                         continue
-                    c = F * _tvd(phi[i, j, k + 1], phi[i, j, k], phi[i, j, k - 1])
+                    c = F * _tvd(phi[i, j, k + 1], phi[i, j, k], phi[i, j, k - 1], scheme)
                 else:
                     continue
                 out[i, j, k - 1] -= c

@@ -108,6 +108,9 @@ class Geometry:
         returns = g.patches_of("unit_return")
         self.n_units = len(returns)
         self.return_cells, self.return_owner = _cat([p.cells for p in returns])
+        units = {u.id: u for u in layout.cooling_units}
+        self.return_flow_m3s = np.array([p.flow_m3s for p in returns])
+        self.return_supply_c = np.array([units[p.owner].supply_temp_c for p in returns])
         tiles = g.patches_of("tile")
         self.tile_speed_ms = abs(tiles[0].velocity_ms) if tiles else 0.0
         self.patch_face = [np.zeros(f.shape, dtype=bool) for f in self.free]

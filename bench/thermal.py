@@ -1,0 +1,122 @@
+"""Thermal model benchmark: solve time, peak memory, cells and accuracy.
+
+Prints, for the reference room C1 and the bundled halls, the median solve time
+of repeated runs (each in a fresh process so peak memory is the process's
+own), the number of fluid cells, and the error against the CFD reference where
+one exists; for C1 also the worst-rack error against wall time while the
+accurate model iterates, and the preview model's time and error.
+
+usage: python bench/thermal.py [--repeats 3] [--cases c1,default_hall,hall_200] [--cell-m 0.2]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+C1_YAML = ROOT.parent / "shared" / "validation" / "C1_baseline.yaml"
+C1_REF = ROOT.parent / "shared" / "validation" / "C1_baseline.json"
+
+
+def case_path(name: str) -> Path:
+    if name == "c1":
+        return C1_YAML
+    return ROOT / "layouts" / f"{name}.yaml"
+
+
+def one_run(layout_path: str, model: str, cell_m: float) -> dict:
+    """Solve once in this process; report time, cells, peak RSS and rack intakes."""
+    sys.path.insert(0, str(ROOT))
+    from twin.model import load_layout
+    from twin.thermal import solve
+    layout = load_layout(layout_path)
+    t0 = time.perf_counter()
+    result = solve(layout, cell_m=cell_m, model=model)
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "cells": result.fluid_cells, "iterations": result.iterations,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "intake": {k: r.inlet_mean_c for k, r in result.racks.items()},
+            "returns": {k: u.return_temp_c for k, u in result.cooling_units.items()},
+            "energy_pct": result.energy_error_pct}
+
+
+def run_isolated(layout_path: Path, model: str, cell_m: float) -> dict:
+    code = (f"import json,sys; sys.path.insert(0,{str(ROOT)!r}); "
+            f"from bench.thermal import one_run; "
+            f"print(json.dumps(one_run({str(layout_path)!r}, {model!r}, {cell_m})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def c1_errors(intake: dict, returns: dict) -> tuple[float, float, float]:
+    ref = json.loads(C1_REF.read_text())
+    rack = [intake[k] - v["inlet_mean_C"] for k, v in ref["racks"].items()]
+    ret = [returns[k] - v["return_mean_C"] for k, v in ref["cooling_units"].items()]
+    mae = sum(map(abs, rack)) / len(rack)
+    return mae, max(map(abs, rack)), max(map(abs, ret))
+
+
+def time_to_accuracy(cell_m: float) -> list[tuple[float, int, float, float]]:
+    """Worst-rack and mean error of the accurate model's running answer against wall time."""
+    sys.path.insert(0, str(ROOT))
+    import numpy as np
+    from twin.model import load_layout
+    from twin.thermal.grid import build_grid
+    from twin.thermal.rans import RansState, Settings
+    ref = json.loads(C1_REF.read_text())
+    layout = load_layout(C1_YAML)
+    order = [r.id for r in layout.racks]
+    ref_v = np.array([ref["racks"][k]["inlet_mean_C"] for k in order])
+    t0 = time.perf_counter()
+    state = RansState(layout, build_grid(layout, cell_m), Settings())
+    rows = []
+    for it in range(1, state.s.max_iters + 1):
+        state.step()
+        if it % 50 == 0:
+            err = state.monitor_values()[:len(order)] - ref_v
+            rows.append((time.perf_counter() - t0, it, float(np.abs(err).max()),
+                         float(np.abs(err).mean())))
+            if it >= 600:
+                break
+    return rows
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--cases", default="c1,default_hall")
+    ap.add_argument("--cell-m", type=float, default=0.2)
+    args = ap.parse_args()
+    print(f"{'case':14} {'model':9} {'cells':>8} {'iters':>6} {'median s':>9} "
+          f"{'peak MB':>8} {'MAE K':>6} {'worst K':>7} {'ret K':>6} {'energy %':>8}")
+    for name in args.cases.split(","):
+        path = case_path(name)
+        if not path.exists():
+            print(f"{name}: {path} not found, skipped")
+            continue
+        for model in ("preview", "accurate"):
+            runs = [run_isolated(path, model, args.cell_m) for _ in range(args.repeats)]
+            med = statistics.median(r["seconds"] for r in runs)
+            last = runs[-1]
+            acc = ("", "", "")
+            if name == "c1" and C1_REF.exists():
+                acc = tuple(f"{v:.2f}" for v in c1_errors(last["intake"], last["returns"]))
+            print(f"{name:14} {model:9} {last['cells']:>8} {last['iterations']:>6} {med:>9.2f} "
+                  f"{max(r['peak_mb'] for r in runs):>8.0f} {acc[0]:>6} {acc[1]:>7} {acc[2]:>6} "
+                  f"{last['energy_pct']:>8.2f}")
+    if "c1" in args.cases and C1_REF.exists():
+        print("\nC1 accurate model, instantaneous answer vs wall time (first run includes no compile):")
+        print(f"{'wall s':>7} {'iter':>5} {'worst K':>8} {'MAE K':>6}")
+        for sec, it, worst, mae in time_to_accuracy(args.cell_m):
+            print(f"{sec:>7.1f} {it:>5} {worst:>8.2f} {mae:>6.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
