@@ -188,7 +188,7 @@ def test_no_command_without_display_simulates_the_default_hall(monkeypatch):
     monkeypatch.setattr(cli, "gui_available", lambda: True)   # even with the app installed
     code, stdout, stderr = run_main([])
     assert code == 0, stderr
-    assert "default_hall" in stderr and "headless" in stderr and models == ["preview"]
+    assert "default_hall" in stderr and "headless" in stderr and models == ["accurate"]
     assert "RCI_HI" in stdout and "Energy balance" in stdout
 
 

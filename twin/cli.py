@@ -101,17 +101,17 @@ def main(argv=None) -> int:
 def run_default(args) -> int:
     """No command: launch the GUI when it is installed and a display exists, else simulate headless.
 
-    Headless, the default hall is solved with the fast preview model so the
-    first run answers in seconds; the note on stderr says how to get the accurate one.
+    Headless, the default hall is solved with the accurate model (about half a
+    minute at the default grid); progress shows on stderr.
     """
     if gui_available() and display_available():
         from twin import gui
         return int(gui.main([]) or 0)
     reason = "no display" if gui_available() else "the desktop app is not available"
     layout_path = _default_layout_path()
-    print(f"dctwin: {reason}; simulating the bundled default hall headless with the preview "
-          f"model (for the accurate model: dctwin simulate {layout_path})", file=sys.stderr)
-    defaults = build_parser().parse_args(["simulate", str(layout_path), "--model", "preview"])
+    print(f"dctwin: {reason}; simulating the bundled default hall headless "
+          f"(dctwin simulate {layout_path})", file=sys.stderr)
+    defaults = build_parser().parse_args(["simulate", str(layout_path)])
     defaults.debug = args.debug
     return run_simulate(defaults)
 
