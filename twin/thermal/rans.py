@@ -55,8 +55,22 @@ class Settings:
     poisson_tol: float = 1e-3        # relative tolerance of each pressure solve
 
 
-def solve_rans(layout: Layout, cell_m: float = 0.2, progress=None, cancel=None, **options):
-    """Solve the accurate model and return a ThermalResult."""
+def solve_rans(layout: Layout, cell_m: float = 0.2, progress=None, cancel=None,
+               snapshot=None, snapshot_every: int = 25, warm_from=None, **options):
+    """Solve the accurate model and return a ThermalResult.
+
+    snapshot(result) receives the current answer every `snapshot_every`
+    iterations (for live maps); warm_from (a previous RansState of the same
+    room) starts from its fields, which shortens the start-up after an edit.
+    """
+    state = prepare_rans(layout, cell_m, **options)
+    if warm_from is not None:
+        state.warm_start(warm_from)
+    return state.solve(progress, cancel, snapshot, snapshot_every)
+
+
+def prepare_rans(layout: Layout, cell_m: float = 0.2, **options) -> "RansState":
+    """Build the grid and initial fields; raises SolverError for rooms it cannot solve."""
     settings = Settings(**options)
     if not any(u.running for u in layout.cooling_units):
         raise SolverError("no running cooling unit: the room has no steady state "
@@ -65,13 +79,7 @@ def solve_rans(layout: Layout, cell_m: float = 0.2, progress=None, cancel=None, 
         grid = build_grid(layout, cell_m)
     except GridError as exc:
         raise SolverError(str(exc)) from None
-    t0 = time.perf_counter()
-    state = RansState(layout, grid, settings)
-    n = state.run(progress, cancel)
-    T, vel = state.averaged_fields()
-    return assemble_result(layout, grid, T, vel, model="accurate",
-                           seconds=time.perf_counter() - t0, iterations=n,
-                           converged=state.settled, notes=state.notes)
+    return RansState(layout, grid, settings)
 
 
 class RansState:
@@ -102,6 +110,35 @@ class RansState:
         self.notes: list[str] = []
         self._history: list[np.ndarray] = []
         self.startup_iters = 0
+
+    def solve(self, progress=None, cancel=None, snapshot=None, snapshot_every: int = 25):
+        """Iterate to the answer and package it as a ThermalResult."""
+        t0 = time.perf_counter()
+        self._t0 = t0
+
+        def on_iteration(it):
+            if snapshot is not None and it % snapshot_every == 0:
+                snapshot(self.result(time.perf_counter() - t0, it))
+        n = self.run(progress, cancel, on_iteration)
+        return self.result(time.perf_counter() - t0, n, final=True)
+
+    def result(self, seconds: float, iterations: int, final: bool = False):
+        """The current answer: averaged fields once averaging runs, else the iterate."""
+        T, vel = self.averaged_fields()
+        return assemble_result(self.layout, self.grid, T, vel, model="accurate",
+                               seconds=seconds, iterations=iterations,
+                               converged=self.settled if final else False, notes=self.notes)
+
+    def warm_start(self, other: "RansState") -> None:
+        """Take another state's fields where both grids have fluid (same room size only)."""
+        if other.grid.shape != self.grid.shape:
+            return
+        both = self.grid.fluid & other.grid.fluid
+        for name in ("T", "k", "eps", "p"):
+            getattr(self, name)[both] = getattr(other, name)[both]
+        for mine, theirs, free in zip(self.vel, other.vel, self.free):
+            mine[free] = theirs[free]
+        self.projector.project(*self.vel, self.dt)
 
     # -- one iteration -------------------------------------------------------
     def step(self) -> None:
@@ -214,12 +251,14 @@ class RansState:
         ret = K.segment_mean(self.T, geo.return_cells, geo.return_owner, geo.n_units)
         return np.concatenate([front, ret])
 
-    def run(self, progress=None, cancel=None) -> int:
+    def run(self, progress=None, cancel=None, on_iteration=None) -> int:
         """Iterate: start-up until heat in = heat out, then average until the means settle."""
         s = self.s
         sums, averaging, samples = None, False, []
         for it in range(1, s.max_iters + 1):
             self.step()
+            if on_iteration is not None:
+                on_iteration(it)
             if it % 10 == 0:
                 if not np.isfinite(self.T).all():
                     raise SolverError("the airflow solution diverged; try a finer grid (--cell-m)")
