@@ -156,18 +156,17 @@ def strain_rate_sq(uc, vc, wc, fluid, hx, hy, hz, out):
                 if not fluid[i, j, k]:
                     out[i, j, k] = 0.0
                     continue
-                g = np.zeros((3, 3))
-                for a in range(3):
-                    vel = uc if a == 0 else (vc if a == 1 else wc)
-                    g[a, 0] = _ddx(vel, fluid, i, j, k, 0, n0, hx)
-                    g[a, 1] = _ddx(vel, fluid, i, j, k, 1, n1, hy)
-                    g[a, 2] = _ddx(vel, fluid, i, j, k, 2, n2, hz)
-                s = 0.0
-                for a in range(3):
-                    for c in range(3):
-                        sij = 0.5 * (g[a, c] + g[c, a])
-                        s += 2.0 * sij * sij
-                out[i, j, k] = s
+                ux = _ddx(uc, fluid, i, j, k, 0, n0, hx)
+                uy = _ddx(uc, fluid, i, j, k, 1, n1, hy)
+                uz = _ddx(uc, fluid, i, j, k, 2, n2, hz)
+                vx = _ddx(vc, fluid, i, j, k, 0, n0, hx)
+                vy = _ddx(vc, fluid, i, j, k, 1, n1, hy)
+                vz = _ddx(vc, fluid, i, j, k, 2, n2, hz)
+                wx = _ddx(wc, fluid, i, j, k, 0, n0, hx)
+                wy = _ddx(wc, fluid, i, j, k, 1, n1, hy)
+                wz = _ddx(wc, fluid, i, j, k, 2, n2, hz)
+                out[i, j, k] = (2.0 * (ux * ux + vy * vy + wz * wz)
+                                + (uy + vx) ** 2 + (uz + wx) ** 2 + (vz + wy) ** 2)
 
 
 @njit(cache=True, inline="always")
