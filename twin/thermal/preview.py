@@ -22,6 +22,7 @@ from twin.thermal import SolveCancelled, SolverError
 from twin.thermal.extract import assemble_result, cell_velocities, mixed_supply_temp_c
 from twin.thermal.grid import Grid, GridError, build_grid
 from twin.thermal.results import ThermalResult
+from twin.thermal.regions import check_region_balance, patch_cells, stagnant_cells
 from twin.thermal.sparse import (FreeFaces, cell_index, components, fixed_outflow_m3s,
                                  free_faces, laplacian_from_faces, pin_rows)
 
@@ -105,7 +106,7 @@ def potential_flow(grid: Grid, faces: list[FreeFaces], index: np.ndarray) -> Pot
     lap = laplacian_from_faces(grid.fluid_cells, faces)
     rhs = fixed_outflow_m3s(grid)
     _, labels = components(lap)
-    _check_region_balance(grid, index, labels, rhs)
+    check_region_balance(grid, index, labels, rhs)
     pins = np.unique(labels, return_index=True)[1]
     rhs[pins] = 0.0
     matrix = pin_rows(lap, pins)
@@ -121,26 +122,8 @@ def potential_flow(grid: Grid, faces: list[FreeFaces], index: np.ndarray) -> Pot
     return PotentialFlow(*vel, phi=phi, labels=labels, iterations=len(residuals))
 
 
-def _patch_cells(grid: Grid, index: np.ndarray):
-    """(patch, fluid cell numbers, volume flow per face in m3/s) for every patch."""
-    for p in grid.patches:
-        yield p, index[tuple(p.cells.T)], np.full(len(p.faces), abs(p.velocity_ms) * p.face_area_m2)
 
 
-def _check_region_balance(grid: Grid, index: np.ndarray, labels: np.ndarray,
-                          outflow_m3s: np.ndarray) -> None:
-    """Each sealed fluid region must pass as much air out as in, or no steady flow exists."""
-    net = np.bincount(labels, outflow_m3s)
-    scale = sum(p.flow_m3s for p in grid.patches) + 1e-30
-    bad = np.nonzero(np.abs(net) > 1e-9 * scale)[0]
-    if len(bad) == 0:
-        return
-    region = bad[np.argmax(np.abs(net[bad]))]
-    owners = sorted({f"{p.kind.replace('_', ' ')} {p.owner}" for p, cells, _ in
-                     _patch_cells(grid, index) if np.any(labels[cells] == region)})
-    raise SolverError(
-        f"the room is split into sealed regions and one of them has {net[region]:+.3f} m3/s "
-        f"more air leaving than entering ({', '.join(owners)}); open a path between them")
 
 
 class _Triplets:
@@ -188,7 +171,7 @@ def temperature_system(grid: Grid, layout: Layout, flow: PotentialFlow, faces: l
         acc.add_diag(f.hi, f_neg)
         acc.add(np.concatenate([f.lo, f.hi]), np.concatenate([f.hi, f.lo]),
                 -np.concatenate([f_neg, f_pos]))
-    for p, cells, q in _patch_cells(grid, index):
+    for p, cells, q in patch_cells(grid, index):
         if not p.inflow:
             acc.add_diag(cells, q)
         elif p.kind == "tile":
@@ -201,7 +184,7 @@ def temperature_system(grid: Grid, layout: Layout, flow: PotentialFlow, faces: l
             raise SolverError(f"{p.kind} {p.owner} blows air in; the preview cannot handle it")
     _add_rack_intake_rows(acc, grid, index, rack_no)
     matrix = acc.matrix()
-    stagnant = _stagnant_cells(grid, index, flow.labels)
+    stagnant = stagnant_cells(grid, index, flow.labels)
     if len(stagnant):
         matrix = _fix_rows(matrix, stagnant)
         rhs[stagnant] = t_supply_c
@@ -224,38 +207,6 @@ def _add_rack_intake_rows(acc: _Triplets, grid: Grid, index: np.ndarray, rack_no
         acc.add_diag(np.array([r]), np.array([1.0]))
 
 
-def _stagnant_cells(grid: Grid, index: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Cells of regions no air crosses (fixed later at the supply temperature).
-
-    Raises SolverError for a region whose air only circulates through racks and
-    never reaches a cooling-unit return: its temperature would rise without bound.
-    """
-    nreg = labels.max() + 1
-    flow = np.zeros(nreg)
-    drained = np.zeros(nreg, dtype=bool)
-    fronts, rears = {}, {}   # region of every rack's front and rear
-    for p, cells, q in _patch_cells(grid, index):
-        if len(cells) == 0 or q.sum() <= 0:
-            continue
-        np.add.at(flow, labels[cells], q)
-        if p.kind == "unit_return":
-            drained[labels[cells]] = True
-        elif p.kind == "rack_front":
-            fronts[p.owner] = labels[cells[0]]
-        elif p.kind == "rack_rear":
-            rears[p.owner] = labels[cells[0]]
-    links = [(fronts[k], rears[k]) for k in fronts if k in rears]
-    changed = True
-    while changed:
-        changed = False
-        for a, b in links:
-            if drained[b] and not drained[a]:
-                drained[a] = changed = True
-    if np.any((flow > 0) & ~drained):
-        raise SolverError("air circulates through racks in a closed-off part of the room "
-                          "without reaching a cooling-unit return; its temperature has no "
-                          "steady value")
-    return np.nonzero(flow[labels] == 0)[0]
 
 
 def _fix_rows(matrix: sp.csr_matrix, rows: np.ndarray) -> sp.csr_matrix:

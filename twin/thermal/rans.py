@@ -21,6 +21,7 @@ from twin.thermal import kernels as K
 from twin.thermal.extract import assemble_result, cell_velocities, mixed_supply_temp_c
 from twin.thermal.grid import Grid, GridError, build_grid
 from twin.thermal.projection import Projector
+from twin.thermal.regions import check_regions
 from twin.thermal.rans_setup import Geometry, momentum_fluxes, edge_mean_nu
 
 # Physical constants (the same for every room).
@@ -41,7 +42,8 @@ class Settings:
     cfl: float = 4.0                 # pseudo time step in units of h / U_max (implicit: > 1 is fine)
     sweeps: int = 2                  # symmetric Gauss-Seidel sweeps per equation and step
     min_startup_iters: int = 100     # averaging starts after this and once heat in = heat out
-    startup_energy_pct: float = 1.0  # ... within this many percent
+    startup_energy_pct: float = 0.5  # ... within this many percent (mean of the last 50 iterations)
+    settled_energy_pct: float = 0.2  # the averaged fields must balance this well to stop
     max_startup_iters: int = 1500
     min_avg_iters: int = 200
     max_iters: int = 3000
@@ -79,7 +81,11 @@ def prepare_rans(layout: Layout, cell_m: float = 0.2, **options) -> "RansState":
         grid = build_grid(layout, cell_m)
     except GridError as exc:
         raise SolverError(str(exc)) from None
-    return RansState(layout, grid, settings)
+    index, _, stagnant = check_regions(grid)
+    state = RansState(layout, grid, settings)
+    if len(stagnant):
+        state.T[np.isin(index, stagnant)] = state.t_supply_c   # sealed pockets no air crosses
+    return state
 
 
 class RansState:
@@ -255,7 +261,7 @@ class RansState:
     def run(self, progress=None, cancel=None, on_iteration=None) -> int:
         """Iterate: start-up until heat in = heat out, then average until the means settle."""
         s = self.s
-        averaging, samples = False, []
+        averaging, samples, energy = False, [], []
         for it in range(1, s.max_iters + 1):
             self.step()
             if on_iteration is not None:
@@ -270,30 +276,41 @@ class RansState:
                     self._accumulate()
                     self.settled = True
                     return it
+                energy.append(self.energy_error_pct())
+                smooth = float(np.mean(energy[-5:]))
                 if not averaging and it >= s.min_startup_iters and (
-                        abs(self.energy_error_pct()) < s.startup_energy_pct
-                        or it >= s.max_startup_iters):
+                        abs(smooth) < s.startup_energy_pct or it >= s.max_startup_iters):
                     averaging = True
                     self.startup_iters = it
             if averaging:
                 self._accumulate()
                 self._samples.append(self.monitor_values())
                 if self._is_settled():
-                    self.settled = True
-                    return it
+                    if abs(self.averaged_energy_error_pct()) < s.settled_energy_pct:
+                        self.settled = True
+                        return it
+                    self._reset_average()      # start-up still inside the mean: drop it
+                    self._samples.clear()
             if it % 20 == 0:
                 if cancel is not None and cancel():
                     raise SolveCancelled()
                 if progress is not None:
                     progress(self._fraction(it, averaging), self._progress_message(it, averaging))
-        self.notes.append(f"after {s.max_iters} iterations the averaged intakes are uncertain "
-                          f"by up to {self.mean_se_k:.2f} K (standard error)")
+        if np.isfinite(self.mean_se_k):
+            self.notes.append(f"after {s.max_iters} iterations the averaged intakes are uncertain "
+                              f"by up to {self.mean_se_k:.2f} K (standard error)")
+        else:
+            self.notes.append(f"the iterations did not settle within {s.max_iters} iterations")
         return s.max_iters
 
-    def energy_error_pct(self) -> float:
+    def averaged_energy_error_pct(self) -> float:
+        """Heat balance of the averaged temperature field, in percent of IT power."""
+        return self.energy_error_pct(self.sum_T / max(self.n_avg, 1))
+
+    def energy_error_pct(self, T=None) -> float:
         """Heat removed by the returns minus IT power, in percent of IT power (instantaneous)."""
         geo = self.geo
-        ret = K.segment_mean(self.T, geo.return_cells, geo.return_owner, geo.n_units)
+        ret = K.segment_mean(self.T if T is None else T, geo.return_cells, geo.return_owner, geo.n_units)
         removed_w = float((geo.return_flow_m3s * (ret - geo.return_supply_c)).sum()) * self.layout.air.rho_cp
         it_w = self.layout.it_power_kw * 1000.0
         return 0.0 if it_w <= 0 else 100.0 * (removed_w - it_w) / it_w

@@ -1,0 +1,77 @@
+"""Sealed fluid regions: refuse rooms whose airflow has no steady state (shared by all models).
+
+A layout can split the room into regions with no air path between them (a
+row of racks wall to wall, for example). Each region must pass as much air
+out as in, and heat brought into a region must reach a cooling-unit return.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from twin.thermal import SolverError
+from twin.thermal.grid import Grid
+from twin.thermal.sparse import components, fixed_outflow_m3s, fluid_laplacian
+
+
+def check_regions(grid: Grid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Refuse unbalanced or undrained regions; return (cell index, region labels, stagnant cells)."""
+    lap, index = fluid_laplacian(grid)
+    _, labels = components(lap)
+    check_region_balance(grid, index, labels, fixed_outflow_m3s(grid))
+    return index, labels, stagnant_cells(grid, index, labels)
+
+
+def patch_cells(grid: Grid, index: np.ndarray):
+    """(patch, fluid cell numbers, volume flow per face in m3/s) for every patch."""
+    for p in grid.patches:
+        yield p, index[tuple(p.cells.T)], np.full(len(p.faces), abs(p.velocity_ms) * p.face_area_m2)
+
+
+def check_region_balance(grid: Grid, index: np.ndarray, labels: np.ndarray,
+                          outflow_m3s: np.ndarray) -> None:
+    """Each sealed fluid region must pass as much air out as in, or no steady flow exists."""
+    net = np.bincount(labels, outflow_m3s)
+    scale = sum(p.flow_m3s for p in grid.patches) + 1e-30
+    bad = np.nonzero(np.abs(net) > 1e-9 * scale)[0]
+    if len(bad) == 0:
+        return
+    region = bad[np.argmax(np.abs(net[bad]))]
+    owners = sorted({f"{p.kind.replace('_', ' ')} {p.owner}" for p, cells, _ in
+                     patch_cells(grid, index) if np.any(labels[cells] == region)})
+    raise SolverError(
+        f"the room is split into sealed regions and one of them has {net[region]:+.3f} m3/s "
+        f"more air leaving than entering ({', '.join(owners)}); open a path between them")
+
+
+def stagnant_cells(grid: Grid, index: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Cells of regions no air crosses (fixed later at the supply temperature).
+
+    Raises SolverError for a region whose air only circulates through racks and
+    never reaches a cooling-unit return: its temperature would rise without bound.
+    """
+    nreg = labels.max() + 1
+    flow = np.zeros(nreg)
+    drained = np.zeros(nreg, dtype=bool)
+    fronts, rears = {}, {}   # region of every rack's front and rear
+    for p, cells, q in patch_cells(grid, index):
+        if len(cells) == 0 or q.sum() <= 0:
+            continue
+        np.add.at(flow, labels[cells], q)
+        if p.kind == "unit_return":
+            drained[labels[cells]] = True
+        elif p.kind == "rack_front":
+            fronts[p.owner] = labels[cells[0]]
+        elif p.kind == "rack_rear":
+            rears[p.owner] = labels[cells[0]]
+    links = [(fronts[k], rears[k]) for k in fronts if k in rears]
+    changed = True
+    while changed:
+        changed = False
+        for a, b in links:
+            if drained[b] and not drained[a]:
+                drained[a] = changed = True
+    if np.any((flow > 0) & ~drained):
+        raise SolverError("air circulates through racks in a closed-off part of the room "
+                          "without reaching a cooling-unit return; its temperature has no "
+                          "steady value")
+    return np.nonzero(flow[labels] == 0)[0]
