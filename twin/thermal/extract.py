@@ -86,7 +86,7 @@ def assemble_result(layout: Layout, grid: Grid, T: np.ndarray, vel: np.ndarray, 
     vel_out.setflags(write=False)
     units = unit_figures(T, grid, layout)
     return ThermalResult(
-        layout_name=layout.name, model=model, cell_m=float(np.mean(grid.spacing_m)),
+        layout_name=layout.name, model=model, cell_m=round(float(np.mean(grid.spacing_m)), 9),
         fluid_cells=grid.fluid_cells, solve_seconds=seconds,
         racks=rack_figures(T, grid, layout), cooling_units=units,
         it_power_kw=float(layout.it_power_kw),
