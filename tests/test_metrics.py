@@ -116,3 +116,11 @@ def test_room_without_racks_or_units_gives_nan_not_errors():
     m = compute(result([]), layout())
     assert all(math.isnan(v) for v in (m.rci_hi_pct, m.rci_lo_pct, m.rti_pct, m.shi))
     assert m.hot_spots == ()
+
+
+def test_rci_counts_a_hot_upper_third_even_when_the_face_mean_is_fine():
+    hot_top = RackResult("R1", 24.0, 31.0, 19.0, 22.0, 31.0, 36.0, 5.0, 1.0)
+    m = compute(result([hot_top], [unit("U1", 18.0, 30.0)]), layout("A1"))
+    # intakes 19, 22, 31 against 27 / 32: one 4 K excess over n = 3 intakes of a 5 K band
+    assert m.rci_hi_pct == pytest.approx((1 - 4 / (3 * 5)) * 100)
+    assert m.racks_above_recommended == ("R1",)

@@ -142,13 +142,16 @@ def hot_spots(inlet_max_by_rack: dict[str, float], max_recommended_c: float,
 def compute(result, layout, top_n: int = DEFAULT_HOT_SPOTS) -> Metrics:
     """All room metrics for `result`, judged against `layout.ashrae_class`.
 
-    RCI uses each rack's intake *mean* (one intake per rack); the "above" lists
-    use each rack's intake *max*, so a rack is flagged when any part of its
-    front face is above the limit.
+    RCI counts three intakes per rack, the lower, middle and upper thirds of its
+    front face (ASHRAE's bottom/middle/top inlet measurement points); the
+    "above" lists use each rack's intake *max*, so a rack is flagged when any
+    part of its front face is above the limit.
     """
     cls = inlet_class(getattr(layout, "ashrae_class", "A1") or "A1")
     racks = list(result.racks.values())
     intake_c = np.array([r.inlet_mean_c for r in racks], dtype=float)
+    thirds_c = np.array([(r.inlet_lower_c, r.inlet_middle_c, r.inlet_upper_c) for r in racks],
+                        dtype=float).ravel()
     exhaust_c = np.array([r.exhaust_mean_c for r in racks], dtype=float)
     rack_q = np.array([r.airflow_m3s for r in racks], dtype=float)
     running = [u for u in result.cooling_units.values() if u.state == "running"]
@@ -160,8 +163,8 @@ def compute(result, layout, top_n: int = DEFAULT_HOT_SPOTS) -> Metrics:
         ashrae_class=cls.name,
         recommended_c=(cls.recommended_min_c, cls.recommended_max_c),
         allowable_c=(cls.allowable_min_c, cls.allowable_max_c),
-        rci_hi_pct=rci_hi(intake_c, cls.recommended_max_c, cls.allowable_max_c),
-        rci_lo_pct=rci_lo(intake_c, cls.recommended_min_c, cls.allowable_min_c),
+        rci_hi_pct=rci_hi(thirds_c, cls.recommended_max_c, cls.allowable_max_c),
+        rci_lo_pct=rci_lo(thirds_c, cls.recommended_min_c, cls.allowable_min_c),
         rti_pct=rti(return_c, supply_c, unit_q, intake_c, exhaust_c, rack_q),
         shi=shi(intake_c, exhaust_c, rack_q, _weighted_mean(supply_c, unit_q)),
         racks_above_recommended=_ids_above(inlet_max, cls.recommended_max_c),
