@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from twin.model.layout import Layout
+from twin.thermal.constants import C_MU, E_WALL, KAPPA, NU_M2S, Y_PLUS_LAM
 from twin.thermal.grid import Grid
 
 
@@ -150,7 +151,6 @@ class Geometry:
     # -- walls -------------------------------------------------------------
     def wall_drag(self, a: int, k, ua):
         """Implicit wall shear (log-law wall function) on velocity component a; <= 0."""
-        from twin.thermal.rans import C_MU, E_WALL, KAPPA, NU_M2S, Y_PLUS_LAM
         g = self.grid
         kp = np.pad(k, [(1, 1) if ax == a else (0, 0) for ax in range(3)], mode="edge")
         k_face = 0.5 * (kp[_sl(a, slice(0, -1))] + kp[_sl(a, slice(1, None))])
@@ -185,7 +185,8 @@ class Geometry:
         self.wall_cell = count > 0
         self.wall_face_count = count
 
-    def wall_turbulence(self, k, uc, vc, wc, c_mu, kappa, e_wall, y_lam, nu):
+    def wall_turbulence(self, k, uc, vc, wc, c_mu=C_MU, kappa=KAPPA, e_wall=E_WALL,
+                        y_lam=Y_PLUS_LAM, nu=NU_M2S):
         """Production and epsilon in wall-adjacent cells from the log law, face-averaged."""
         g = self.grid
         speed2 = uc ** 2 + vc ** 2 + wc ** 2
