@@ -50,7 +50,9 @@ def run_isolated(layout_path: Path, model: str, cell_m: float) -> dict:
     code = (f"import json,sys; sys.path.insert(0,{str(ROOT)!r}); "
             f"from bench.thermal import one_run; "
             f"print(json.dumps(one_run({str(layout_path)!r}, {model!r}, {cell_m})))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"solve of {layout_path} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
