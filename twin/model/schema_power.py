@@ -1,0 +1,78 @@
+"""Keys of the equipment and power sections (optional additions to format v1).
+
+Same `Key` tables as `schema.py`: they drive reading with lines, checking an
+edited layout, and writing keys back in this order.
+"""
+from __future__ import annotations
+
+from twin.model.electrical import PDU_KINDS, SIDES
+from twin.model.layout import AIRFLOWS
+from twin.model.schema import POSITIVE, Choice, Curve, IdList, Integer, Key, Number, Text
+
+PERCENT = Number(0.0, upper=100.0)
+NON_NEGATIVE = Number(0.0)
+
+EQUIPMENT_TYPE_KEYS = (
+    Key("model", Text(nonempty=True)),
+    Key("name", Text(), required=False),
+    Key("manufacturer", Text(), required=False),
+    Key("u_height", NON_NEGATIVE),
+    Key("max_power_kw", NON_NEGATIVE),
+    Key("typical_power_kw", NON_NEGATIVE, required=False),
+    Key("idle_power_kw", NON_NEGATIVE, required=False),
+    Key("accelerators", Integer(0.0), required=False),
+    Key("accelerator_type", Text(), required=False),
+    Key("airflow", Choice(AIRFLOWS), required=False),
+    Key("liquid_heat_pct", PERCENT, required=False),
+    Key("source", Text(), required=False),
+)
+EQUIPMENT_KEYS = (
+    Key("model", Text(nonempty=True)),
+    Key("position_u", Number(1.0)),
+    Key("count", Integer(1.0), required=False),
+    Key("utilization_pct", PERCENT, required=False),
+)
+
+POWER_KEYS = (
+    Key("continuous_limit_pct", Number(0.0, strict=True, upper=100.0), required=False),
+    Key("utility_feeds", None, required=False),
+    Key("ups", None, required=False),
+    Key("pdus", None, required=False),
+    Key("cooling", None, required=False),
+    Key("site", None, required=False),
+)
+FEED_KEYS = (
+    Key("id", Text(nonempty=True)),
+    Key("side", Choice(SIDES)),
+    Key("rating_kw", POSITIVE, required=False),
+)
+UPS_KEYS = (
+    Key("id", Text(nonempty=True)),
+    Key("from", Text(nonempty=True), attr="from_"),
+    Key("rating_kw", POSITIVE),
+    Key("efficiency_pct", Curve("load_pct", NON_NEGATIVE, "efficiency_pct",
+                                Number(0.0, strict=True, upper=100.0)), required=False),
+)
+PDU_KEYS = (
+    Key("id", Text(nonempty=True)),
+    Key("from", Text(nonempty=True), attr="from_"),
+    Key("kind", Choice(PDU_KINDS), required=False, default="pdu"),
+    Key("rating_kw", POSITIVE),
+    Key("loss_pct", Number(0.0, upper=20.0), required=False),
+    Key("racks", IdList(), required=False),
+)
+COOLING_KEYS = (
+    Key("fan_kw_per_m3s", NON_NEGATIVE, required=False),
+    Key("chiller_cop", Curve("supply_temp_c", Number(), "cop", POSITIVE), required=False),
+    Key("condenser_temp_c", Number(), required=False),
+    Key("approach_k", NON_NEGATIVE, required=False),
+    Key("carnot_fraction", Number(0.0, strict=True, upper=1.0), required=False),
+    Key("liquid_supply_temp_c", Number(), required=False),
+)
+SITE_KEYS = (
+    Key("other_kw", NON_NEGATIVE, required=False),
+    Key("hours_per_year", Number(0.0, strict=True, upper=8784.0), required=False),
+    Key("tariff_per_kwh", NON_NEGATIVE, required=False),
+    Key("currency", Text(), required=False),
+    Key("grid_kgco2_per_kwh", NON_NEGATIVE, required=False),
+)
