@@ -13,8 +13,10 @@ from typing import Optional, Union
 from twin.model.checks import check_layout
 from twin.model.dump import dump_layout, write_atomic
 from twin.model.errors import LayoutError, LayoutWarning
-from twin.model.layout import (ASHRAE_CLASSES, FACINGS, UNIT_STATES, Air, CoolingUnit, Layout,
-                               Rack, Room, TileArea)
+from twin.model.electrical import CoolingPlant, Pdu, PowerChain, Site, Ups, UtilityFeed
+from twin.model.equipment import RackPower, rack_power, refresh_rack_power
+from twin.model.layout import (AIRFLOWS, ASHRAE_CLASSES, FACINGS, UNIT_STATES, Air, CoolingUnit,
+                               Equipment, EquipmentType, Layout, Rack, Room, TileArea)
 from twin.model.parse import build_layout
 from twin.model.resources import bundled_layout, bundled_layout_names, default_layout_path
 from twin.model.schema import FORMAT_VERSION
@@ -23,8 +25,10 @@ from twin.model.yamlio import compose_yaml
 PathLike = Union[str, "os.PathLike[str]"]
 
 __all__ = [
-    "ASHRAE_CLASSES", "FACINGS", "FORMAT_VERSION", "UNIT_STATES",
+    "AIRFLOWS", "ASHRAE_CLASSES", "FACINGS", "FORMAT_VERSION", "UNIT_STATES",
     "Air", "CoolingUnit", "Layout", "LayoutError", "LayoutWarning", "Rack", "Room", "TileArea",
+    "CoolingPlant", "Equipment", "EquipmentType", "Pdu", "PowerChain", "RackPower", "Site", "Ups",
+    "UtilityFeed", "rack_power", "refresh_rack_power",
     "bundled_layout", "bundled_layout_names", "default_layout_path", "dump_layout",
     "load_layout", "loads_layout", "save_layout", "validate_layout",
 ]

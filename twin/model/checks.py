@@ -8,50 +8,12 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Optional
 
-from twin.model import schema
+from twin.model import checks_power, schema
 from twin.model.errors import LayoutError, LayoutWarning
+from twin.model.findings import Findings as _Findings, check_values as _check_values
 from twin.model.layout import Layout
 
 TOLERANCE_M = 1e-6
-
-
-class _Findings:
-    """Collects errors and warnings with their file lines."""
-
-    def __init__(self, path: Optional[str], lines: Optional[dict[str, int]]):
-        self.path = path
-        self.lines = lines or {}
-        self.errors: list[LayoutError] = []
-        self.warnings: list[LayoutWarning] = []
-
-    def line(self, field: str) -> Optional[int]:
-        """The line of a field, else of its nearest enclosing field."""
-        while field:
-            if field in self.lines:
-                return self.lines[field]
-            cut = max(field.rfind("."), field.rfind("["))
-            field = field[:cut] if cut > 0 else ""
-        return None
-
-    def error(self, field: str, message: str) -> None:
-        self.errors.append(LayoutError(self.path, self.line(field), field, message))
-
-    def warn(self, field: str, message: str) -> None:
-        self.warnings.append(LayoutWarning(self.path, self.line(field), field, message))
-
-
-def _check_values(f: _Findings, obj: Any, keys: tuple, field: str) -> None:
-    """Apply the schema's kind checks to a dataclass (an edited layout may hold anything)."""
-    for key in keys:
-        if key.kind is None:
-            continue
-        value = getattr(obj, key.attribute, None)
-        if value is None and not key.required:
-            continue
-        bad = key.kind.problem(value)
-        if bad is not None:
-            name = f"{field}.{key.name}" if field else key.name
-            f.error(f"{name}{bad[0]}", bad[1])
 
 
 def _check_all_values(f: _Findings, layout: Layout) -> None:
@@ -67,6 +29,7 @@ def _check_all_values(f: _Findings, layout: Layout) -> None:
     for i, rack in enumerate(layout.racks):
         _check_values(f, rack, schema.RACK_KEYS, f"racks[{i}]")
         _check_rack_airflow(f, rack, f"racks[{i}]")
+    checks_power.check_values(f, layout)
 
 
 def _check_rack_airflow(f: _Findings, rack: Any, field: str) -> None:
@@ -88,8 +51,10 @@ def _boxes(layout: Layout) -> Iterator[tuple[str, str, Any]]:
 
 
 def _check_ids(f: _Findings, layout: Layout) -> None:
+    """Ids are unique across cooling units, racks and power-chain components."""
     first: dict[str, str] = {}
-    for field, box_id, _ in _boxes(layout):
+    ids = [(field, box_id) for field, box_id, _ in _boxes(layout)]
+    for field, box_id in ids + checks_power.component_ids(layout):
         if box_id in first:
             where = first[box_id]
             line = f.line(where + ".id")
@@ -194,7 +159,9 @@ def check_layout(layout: Layout, path: Optional[str] = None,
         _check_ids(f, layout)
         _check_inside(f, layout)
         _check_overlaps(f, layout)
+        checks_power.check_references(f, layout)
     if not f.errors:
         _warn_tiles(f, layout)
+        checks_power.warn(f, layout)
     key = lambda e: e.line if e.line is not None else 0  # noqa: E731 (stable sort)
     return sorted(f.errors, key=key), sorted(f.warnings, key=key)

@@ -13,7 +13,7 @@ from typing import Any, Union
 
 import yaml
 
-from twin.model import schema
+from twin.model import dump_power, schema
 from twin.model.layout import Layout
 
 
@@ -43,22 +43,37 @@ def flow(values: Any) -> str:
     return "[" + ", ".join(number(v) for v in values) + "]"
 
 
+def flow_text(value: str) -> str:
+    """A string inside a flow list or mapping (`[A1, "1,2"]`), quoted when it must be."""
+    candidate = text(value)
+    try:
+        if yaml.safe_load(f"[{candidate}]") == [value]:
+            return candidate
+    except yaml.YAMLError:
+        pass
+    return text(value, quote=True)
+
+
 def _value(key: schema.Key, value: Any) -> str:
     if isinstance(key.kind, (schema.Vector, schema.Interval)):
         return flow(value)
+    if isinstance(key.kind, schema.Curve):
+        return "[" + ", ".join(flow(point) for point in value) + "]"
+    if isinstance(key.kind, schema.IdList):
+        return "[" + ", ".join(flow_text(v) for v in value) + "]"
     if isinstance(key.kind, schema.Number):
         return number(value)
     return text(value, quote=key.name == "facing")
 
 
-def _item(obj: Any, keys: tuple) -> list[str]:
+def _item(obj: Any, keys: tuple, indent: str = "  ") -> list[str]:
     """One list item: `  - first: ...` then the remaining keys indented under it."""
     lines = []
     for key in keys:
-        value = getattr(obj, key.attribute)
+        value = None if key.kind is None else getattr(obj, key.attribute)
         if value is None and not key.required:
             continue
-        prefix = "  - " if not lines else "    "
+        prefix = f"{indent}- " if not lines else f"{indent}  "
         lines.append(f"{prefix}{key.name}: {_value(key, value)}")
     return lines
 
@@ -87,8 +102,15 @@ def dump_layout(layout: Layout) -> str:
             f"  cp_jkgk: {number(layout.air.cp_jkgk)}"]
     out += _section("cooling_units", layout.cooling_units, lambda u: _item(u, schema.UNIT_KEYS))
     out += _section("tiles", layout.tiles, _tile)
-    out += _section("racks", layout.racks, lambda r: _item(r, schema.RACK_KEYS))
+    out += _section("racks", layout.racks, _rack)
+    out += dump_power.sections(layout)
     return "\n".join(out) + "\n"
+
+
+def _rack(rack: Any) -> list[str]:
+    """A rack item; with equipment, power_kw is left out (it follows from the equipment)."""
+    keys = tuple(k for k in schema.RACK_KEYS if not (rack.equipment and k.name == "power_kw"))
+    return _item(rack, keys) + dump_power.equipment_lines(rack)
 
 
 def _fsync_dir(folder: Path) -> None:

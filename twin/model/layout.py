@@ -7,11 +7,18 @@ south-west floor corner, x east, y north, z up.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    from twin.model.electrical import PowerChain
 
 FACINGS = ("+x", "-x", "+y", "-y")
 UNIT_STATES = ("running", "failed")
 ASHRAE_CLASSES = ("A1", "A2", "A3", "A4", "H1")
+# Airflow directions as NetBox spells them (dcim DeviceAirflowChoices).
+AIRFLOWS = ("front-to-rear", "rear-to-front", "left-to-right", "right-to-left", "side-to-rear",
+            "rear-to-side", "bottom-to-top", "top-to-bottom", "passive", "mixed")
+DEFAULT_RACK_U = 42
 
 
 @dataclass
@@ -40,6 +47,7 @@ class CoolingUnit:
     supply_temp_c: float
     return_: str = "top"
     state: str = "running"
+    fan_power_kw: Optional[float] = None     # electrical fan power while running
 
     @property
     def running(self) -> bool:
@@ -57,6 +65,62 @@ class TileArea:
 
 
 @dataclass
+class EquipmentType:
+    """A model of rack equipment (server, switch, rack-scale system) in the catalog.
+
+    Optional figures are None when not given; the properties supply the defaults.
+    """
+    model: str                               # catalog id, e.g. "dgx-h100"
+    u_height: float                          # rack units (0 for zero-U devices)
+    max_power_kw: float                      # nameplate / maximum input power
+    typical_power_kw: Optional[float] = None
+    idle_power_kw: Optional[float] = None
+    name: Optional[str] = None
+    manufacturer: Optional[str] = None
+    accelerators: Optional[int] = None
+    accelerator_type: Optional[str] = None
+    airflow: Optional[str] = None            # one of AIRFLOWS
+    liquid_heat_pct: Optional[float] = None  # share of the heat taken by liquid cooling
+    source: Optional[str] = None             # where the figures come from
+
+    IDLE_SHARE = 0.4   # idle / max power when no idle figure is given (see docs/power.md)
+
+    @property
+    def typical_kw(self) -> float:
+        """Typical input power: given, else the maximum (conservative)."""
+        return float(self.max_power_kw if self.typical_power_kw is None else self.typical_power_kw)
+
+    @property
+    def idle_kw(self) -> float:
+        """Idle input power: given, else 40 % of the maximum (never above typical)."""
+        if self.idle_power_kw is not None:
+            return float(self.idle_power_kw)
+        return min(self.IDLE_SHARE * float(self.max_power_kw), self.typical_kw)
+
+    @property
+    def accelerator_count(self) -> int:
+        return int(self.accelerators or 0)
+
+    @property
+    def liquid_share(self) -> float:
+        """Fraction (0..1) of the heat that goes to liquid."""
+        return float(self.liquid_heat_pct or 0.0) / 100.0
+
+
+@dataclass
+class Equipment:
+    """Equipment mounted in a rack: `count` units of `model` stacked upwards from `position_u`."""
+    model: str
+    position_u: float                        # lowest rack unit occupied (1 = bottom)
+    count: Optional[int] = None              # None means 1
+    utilization_pct: Optional[float] = None  # None means typical power
+
+    @property
+    def units(self) -> int:
+        return 1 if self.count is None else int(self.count)
+
+
+@dataclass
 class Rack:
     id: str
     position_m: tuple[float, float]
@@ -65,6 +129,14 @@ class Rack:
     power_kw: float
     delta_t_k: Optional[float] = None
     airflow_m3s: Optional[float] = None
+    height_u: Optional[int] = None           # rack units for equipment; None means 42
+    # When equipment is listed, power_kw is derived from it: the heat released into
+    # the air, i.e. the electrical power minus the liquid-cooled share.
+    equipment: list[Equipment] = field(default_factory=list)
+
+    @property
+    def rack_units(self) -> int:
+        return DEFAULT_RACK_U if self.height_u is None else int(self.height_u)
 
     def airflow(self, air: Air) -> float:
         """Volumetric airflow in m3/s: given, or P / (rho cp dT)."""
@@ -91,6 +163,9 @@ class Layout:
     source_path: Optional[str] = field(default=None, compare=False)
     # Non-fatal findings from the last load or save (LayoutWarning objects).
     warnings: list = field(default_factory=list, compare=False, repr=False)
+    # Equipment models defined in this file (they take precedence over the bundled catalog).
+    equipment_types: list[EquipmentType] = field(default_factory=list)
+    power: Optional["PowerChain"] = None     # power chain, cooling plant and site figures
 
     def rack(self, rack_id: str) -> Rack:
         return next(r for r in self.racks if r.id == rack_id)
@@ -100,4 +175,5 @@ class Layout:
 
     @property
     def it_power_kw(self) -> float:
+        """Sum of rack `power_kw`: the heat the racks release into the air."""
         return sum(r.power_kw for r in self.racks)

@@ -43,19 +43,26 @@ def is_number(value: Any) -> bool:
 
 
 class Number:
-    """A finite number, optionally bounded below (`> lower` or `>= lower`)."""
+    """A finite number, optionally bounded below (`> lower` or `>= lower`) and above (`<= upper`)."""
 
-    def __init__(self, lower: Optional[float] = None, strict: bool = False):
+    def __init__(self, lower: Optional[float] = None, strict: bool = False,
+                 upper: Optional[float] = None):
         self.lower = lower
         self.strict = strict
+        self.upper = upper
 
     def expect(self) -> str:
-        if self.lower is None:
-            return "a number"
-        return f"a number {'>' if self.strict else '>='} {self.lower:g}"
+        bounds = []
+        if self.lower is not None:
+            bounds.append(f"{'>' if self.strict else '>='} {self.lower:g}")
+        if self.upper is not None:
+            bounds.append(f"<= {self.upper:g}")
+        return "a number" + (" " + " and ".join(bounds) if bounds else "")
 
     def ok(self, value: Any) -> bool:
         if not is_number(value):
+            return False
+        if self.upper is not None and value > self.upper:
             return False
         if self.lower is None:
             return True
@@ -66,6 +73,16 @@ class Number:
 
     def convert(self, value: Any) -> Any:
         return value
+
+
+class Integer(Number):
+    """A whole number (written without a decimal point), optionally bounded like Number."""
+
+    def expect(self) -> str:
+        return "a whole number" + super().expect()[len("a number"):]
+
+    def ok(self, value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and super().ok(value)
 
 
 class Vector:
@@ -103,6 +120,53 @@ class Interval:
 
     def convert(self, value: Any) -> tuple:
         return tuple(value)
+
+
+class Curve:
+    """Points `[[x, y], ...]` with x increasing, e.g. efficiency against load."""
+
+    def __init__(self, x_name: str, x: Number, y_name: str, y: Number, min_points: int = 2):
+        self.x_name, self.x, self.y_name, self.y = x_name, x, y_name, y
+        self.min_points = min_points
+
+    def problem(self, value: Any) -> Problem:
+        pair = f"[{self.x_name}, {self.y_name}]"
+        if not isinstance(value, (list, tuple)) or len(value) < self.min_points:
+            return "", (f"must be a list of at least {self.min_points} {pair} points "
+                        f"(got {show(value)})")
+        for i, point in enumerate(value):
+            if not isinstance(point, (list, tuple)) or len(point) != 2:
+                return f"[{i}]", f"must be a {pair} pair (got {show(point)})"
+            for j, (name, kind) in enumerate(((self.x_name, self.x), (self.y_name, self.y))):
+                if not kind.ok(point[j]):
+                    return f"[{i}][{j}]", f"{name} must be {kind.expect()} (got {show(point[j])})"
+            if i and not point[0] > value[i - 1][0]:
+                return f"[{i}][0]", (f"{self.x_name} must increase from point to point "
+                                     f"(got {show(point[0])} after {show(value[i - 1][0])})")
+        return None
+
+    def convert(self, value: Any) -> tuple:
+        return tuple((p[0], p[1]) for p in value)
+
+
+class IdList:
+    """A list of ids such as `[A1, A2]`, none repeated (e.g. the racks a PDU feeds)."""
+
+    def problem(self, value: Any) -> Problem:
+        if not isinstance(value, (list, tuple)):
+            return "", f"must be a list of ids such as [A1, A2] (got {show(value)})"
+        seen = set()
+        for i, item in enumerate(value):
+            bad = Text(nonempty=True).problem(item)
+            if bad is not None:
+                return f"[{i}]", bad[1]
+            if item in seen:
+                return f"[{i}]", f'"{item}" is listed twice'
+            seen.add(item)
+        return None
+
+    def convert(self, value: Any) -> list:
+        return list(value)
 
 
 class Text:
@@ -172,6 +236,7 @@ UNIT_KEYS = (
     Key("supply_temp_c", Number()),
     Key("return", Choice(RETURNS), required=False, default="top", attr="return_"),
     Key("state", Choice(UNIT_STATES), required=False, default="running"),
+    Key("fan_power_kw", Number(0.0), required=False),
 )
 TILE_KEYS = (Key("area_m", None),)
 AREA_KEYS = (
@@ -186,6 +251,8 @@ RACK_KEYS = (
     Key("power_kw", Number(0.0)),
     Key("delta_t_k", POSITIVE, required=False),
     Key("airflow_m3s", POSITIVE, required=False),
+    Key("height_u", Integer(1.0), required=False),
+    Key("equipment", None, required=False),
 )
 TOP_KEYS = (
     Key("dctwin", None),
@@ -196,6 +263,8 @@ TOP_KEYS = (
     Key("cooling_units", None, required=False),
     Key("tiles", None, required=False),
     Key("racks", None, required=False),
+    Key("equipment_types", None, required=False),
+    Key("power", None, required=False),
 )
 
 
