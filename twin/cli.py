@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_solve_options(sim)
     sim.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                      help="show tracebacks of internal errors")
+    from twin.power import command as power_command
+    power_command.add_parser(commands)
     return parser
 
 
@@ -77,6 +79,9 @@ def main(argv=None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "simulate":
             return run_simulate(args)
+        if args.command == "import-devicetypes":
+            from twin.power import command as power_command
+            return power_command.run_import(args)
         return run_default(args)
     except SystemExit as exc:      # argparse: --help, --version, usage errors
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_INPUT)
@@ -178,21 +183,24 @@ def run_simulate(args) -> int:
         return EXIT_INPUT
 
     metrics = room_metrics.compute(result, layout)
-    _write_outputs(args, result, layout, metrics)
+    from twin.power import analyze
+    power = analyze(layout, result)
+    _write_outputs(args, result, layout, metrics, power)
     from twin.thermal.export import format_report
-    sys.stdout.write(format_report(result, layout, metrics))
+    sys.stdout.write(format_report(result, layout, metrics, power))
     if not result.converged:
         print("dctwin: warning: the solver did not converge; figures are approximate",
               file=sys.stderr)
     return EXIT_OK
 
 
-def _write_outputs(args, result, layout, metrics) -> None:
+def _write_outputs(args, result, layout, metrics, power=None) -> None:
     """Write the --json and --csv files, if asked; unwritable paths are input errors."""
     from twin.thermal.export import result_to_dict, write_csv, write_json
     outputs = []
     if args.json:
-        outputs.append((args.json, lambda p: write_json(p, result_to_dict(result, layout, metrics))))
+        data = result_to_dict(result, layout, metrics, power)
+        outputs.append((args.json, lambda p: write_json(p, data)))
     if args.csv:
         outputs.append((args.csv, lambda p: write_csv(p, result, metrics)))
     for path, write in outputs:

@@ -35,8 +35,11 @@ def layout_label(result, layout) -> str:
     return Path(path).stem if path else "layout"
 
 
-def result_to_dict(result, layout, metrics) -> dict:
-    """The JSON-ready dict of a solve (contract keys plus a few extras), NaN as None."""
+def result_to_dict(result, layout, metrics, power=None) -> dict:
+    """The JSON-ready dict of a solve (contract keys plus a few extras), NaN as None.
+
+    `power` (a twin.power PowerResult) adds the "power" section.
+    """
     data = {
         "layout": layout_label(result, layout),
         "layout_path": getattr(layout, "source_path", None),
@@ -55,6 +58,9 @@ def result_to_dict(result, layout, metrics) -> dict:
                            "error_pct": float(result.energy_error_pct)},
         "metrics": metrics_to_dict(metrics),
     }
+    if power is not None:
+        from twin.power.report import power_to_dict
+        data["power"] = power_to_dict(power)
     return finite_or_none(data)
 
 
@@ -154,14 +160,17 @@ def write_text_atomic(path, text: str) -> None:
         raise
 
 
-def format_report(result, layout, metrics) -> str:
-    """A plain-text summary of a solve: racks, cooling units, energy, metrics, grid."""
+def format_report(result, layout, metrics, power=None) -> str:
+    """A plain-text summary of a solve: racks, cooling units, energy, metrics, power, grid."""
     lines = [f"{layout_label(result, layout)} ({result.model} thermal model)", ""]
     lines += _rack_table(result, metrics) + [""]
     lines += _unit_table(result) + [""]
     lines.append(f"Energy balance: IT load {_num(result.it_power_kw, 1)} kW, removed "
                  f"{_num(result.removed_kw, 1)} kW, error {_num(result.energy_error_pct, 2)} %")
     lines += _metric_lines(metrics)
+    if power is not None:
+        from twin.power.report import power_lines
+        lines += [""] + power_lines(power) + [""]
     shape = " x ".join(str(n) for n in getattr(result.temperature_c, "shape", ())[:3])
     lines.append(f"Grid: {result.cell_m:g} m cells, {result.fluid_cells} fluid cells"
                  + (f" ({shape})" if shape else ""))
