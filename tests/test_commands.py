@@ -213,3 +213,10 @@ def test_any_sequence_undoes_to_the_original_and_redoes_to_the_end(steps):
     while stack.can_redo():
         stack.redo()
     assert layout == final
+
+
+def test_problem_is_a_dry_run(layout):
+    before = copy.deepcopy(layout)
+    assert C.problem(layout, C.set_fields(layout, "A1", power_kw=9)) is None
+    assert "power_kw" in C.problem(layout, C.set_fields(layout, "A1", power_kw=-1))
+    assert layout == before

@@ -43,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_solve_options(sim)
     sim.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                      help="show tracebacks of internal errors")
+    from twin.gui.options import add_gui_arguments
+    add_gui_arguments(commands.add_parser("gui", help="open the desktop app on LAYOUT",
+                                          description="Open the desktop app on LAYOUT "
+                                                      "(default: the bundled default hall)."))
     from twin.power import command as power_command
     power_command.add_parser(commands)
     return parser
@@ -79,6 +83,9 @@ def main(argv=None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "simulate":
             return run_simulate(args)
+        if args.command == "gui":
+            from twin import gui
+            return int(gui.main(argv[argv.index("gui") + 1:]) or 0)
         if args.command == "import-devicetypes":
             from twin.power import command as power_command
             return power_command.run_import(args)

@@ -246,6 +246,16 @@ def delete(layout: Layout, item_id: str) -> DeleteItem:
     return DeleteItem(item_id)
 
 
+def problem(layout: Layout, command: Command) -> Optional[str]:
+    """Why a command would be refused, or None; the layout is left as it was."""
+    try:
+        command.execute(layout)
+    except CommandError as exc:
+        return str(exc)
+    command.undo(layout)
+    return None
+
+
 # -- grid, ids and free space ---------------------------------------------------
 
 def snap_m(start_m: float, length_m: float, tile_m: float) -> float:

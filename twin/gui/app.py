@@ -1,0 +1,98 @@
+"""Starting the desktop app: arguments, QApplication, the first layout, screenshot mode."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Optional
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from twin.gui.document import Document
+from twin.gui.file_ops import is_bundled
+from twin.gui.main_window import MainWindow
+from twin.gui.options import gui_parser, window_size
+from twin.gui.solve_job import SolveSettings
+from twin.model import LayoutError, default_layout_path, load_layout
+
+ORGANIZATION, APPLICATION = "dctwin", "dctwin"
+SCREENSHOT_TIMEOUT_MS = 600_000
+
+
+def application(argv: Optional[list] = None) -> QApplication:
+    """The QApplication (created once), named so QSettings has a home."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0] if sys.argv else "dctwin"] + list(argv or []))
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("dctwin")
+    return app
+
+
+def open_document(path: Optional[str]) -> Document:
+    """A document on a layout file, or on the bundled default hall (as an unsaved template)."""
+    source = path or str(default_layout_path())
+    layout = load_layout(source)
+    return Document(layout, None if is_bundled(source) else os.path.abspath(source))
+
+
+def create_window(path: Optional[str] = None, settings: Optional[QSettings] = None,
+                  solve_settings: Optional[SolveSettings] = None) -> MainWindow:
+    """Build the main window on a layout (raises LayoutError); the first solve starts at once."""
+    settings = settings if settings is not None else QSettings()
+    document = open_document(path)
+    window = MainWindow(document, settings, solve_settings)
+    if document.path:
+        window.files.add_recent(document.path)
+    return window
+
+
+def take_screenshot(window: MainWindow, png_path: str, app: QApplication) -> None:
+    """Save the window to png_path once the first solve has finished, then quit."""
+    def grab(outcome: str = "final", message: str = "") -> None:
+        app.processEvents()
+        ok = window.grab().save(png_path)
+        print(f"dctwin: screenshot {'saved to' if ok else 'could not be saved to'} {png_path}"
+              + (f" ({outcome}: {message})" if outcome != "final" else ""), file=sys.stderr)
+        app.exit(0 if ok else 1)
+
+    window.solver.sigFinished.connect(lambda outcome, message: QTimer.singleShot(200, window, lambda: grab(outcome, message)))
+    QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, window, lambda: grab("timeout", "the solve took too long"))
+
+
+def run(argv: Optional[list] = None) -> int:
+    """`dctwin gui [LAYOUT] [--screenshot PNG] ...`; returns the exit code."""
+    args = gui_parser().parse_args(list(argv or []))
+    try:
+        size = window_size(args.size)
+    except ValueError as exc:
+        print(f"dctwin gui: {exc}", file=sys.stderr)
+        return 2
+    if args.screenshot and not _has_display():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    app = application()
+    settings = QSettings()
+    model = args.model or str(settings.value("solve/model", "accurate"))
+    solve_settings = SolveSettings(model=model, accurate_cell_m=args.cell_m)
+    try:
+        window = create_window(args.layout, settings, solve_settings)
+    except LayoutError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if size is not None:
+        window.resize(*size)
+    window.show()
+    if args.screenshot:
+        take_screenshot(window, args.screenshot, app)
+    code = app.exec()
+    window.solver.shutdown()
+    return code
+
+
+def _has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform.startswith(("win", "darwin")):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

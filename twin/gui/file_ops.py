@@ -1,0 +1,148 @@
+"""Opening and saving from the GUI: dialogs, recent files, unsaved-changes prompts.
+
+Dialog calls are methods (`ask_open_path`, `ask_save_path`, `ask_save_changes`)
+so tests can replace them without a human at the keyboard.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from twin.model import LayoutError
+from twin.model.resources import layout_folders
+
+MAX_RECENT = 8
+FILTER = "Layouts (*.yaml *.yml);;All files (*)"
+
+
+def is_bundled(path: str) -> bool:
+    """Whether a path is one of the layouts shipped with dctwin (never saved over)."""
+    try:
+        folder = Path(path).resolve().parent
+    except OSError:
+        return False
+    return any(folder == f.resolve() for f in layout_folders())
+
+
+class FileOps(QObject):
+    """File menu behaviour for one window and its document."""
+
+    sigRecentChanged = Signal(list)
+    sigMessage = Signal(str, bool)          # text, is_error
+
+    def __init__(self, window: QWidget, document, settings: QSettings):
+        super().__init__(window)
+        self.window = window
+        self.document = document
+        self.settings = settings
+
+    # -- dialogs (replaced in tests) ------------------------------------------------
+    def ask_open_path(self) -> Optional[str]:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open layout", self._folder(), FILTER)
+        return path or None
+
+    def ask_save_path(self) -> Optional[str]:
+        suggested = os.path.join(self._folder(), self.document.title if self.document.path
+                                 else "layout.yaml")
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save layout as", suggested, FILTER)
+        if path and not path.endswith((".yaml", ".yml")):
+            path += ".yaml"
+        return path or None
+
+    def ask_save_changes(self) -> str:
+        """'save', 'discard' or 'cancel' for a document with unsaved edits."""
+        box = QMessageBox(QMessageBox.Warning, "Unsaved changes",
+                          f"{self.document.title} has unsaved changes.",
+                          QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, self.window)
+        box.setInformativeText("Save them before closing the layout?")
+        box.setDefaultButton(QMessageBox.Save)
+        answer = box.exec()
+        return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
+
+    def show_error(self, title: str, text: str) -> None:
+        QMessageBox.critical(self.window, title, text)
+
+    def _folder(self) -> str:
+        if self.document.path:
+            return str(Path(self.document.path).parent)
+        return str(self.settings.value("files/last_folder", os.getcwd()))
+
+    # -- actions --------------------------------------------------------------------
+    def open_dialog(self) -> bool:
+        if not self.maybe_save():
+            return False
+        path = self.ask_open_path()
+        return self.open_path(path, ask=False) if path else False
+
+    def open_path(self, path: str, ask: bool = True) -> bool:
+        """Open a layout file; errors are shown and the current layout is kept."""
+        if ask and not self.maybe_save():
+            return False
+        try:
+            self.document.open(path)
+        except LayoutError as exc:
+            self.show_error("Cannot open layout", str(exc))
+            self.sigMessage.emit(str(exc), True)
+            self.forget_recent(path)
+            return False
+        if is_bundled(path):
+            self.document.path = None          # a bundled layout is a template: Save asks where
+            self.document.sigPathChanged.emit("")
+        else:
+            self.add_recent(path)
+        self.sigMessage.emit(f"opened {path}", False)
+        return True
+
+    def save(self) -> bool:
+        if not self.document.path:
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        path = self.ask_save_path()
+        return self._save_to(path) if path else False
+
+    def _save_to(self, path: str) -> bool:
+        try:
+            self.document.save(path)
+        except (LayoutError, OSError, ValueError) as exc:
+            text = f"{exc.strerror}: {path}" if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.show_error("Cannot save layout", text)
+            self.sigMessage.emit(f"not saved: {text}", True)
+            return False
+        self.add_recent(path)
+        self.sigMessage.emit(f"saved {path} (previous version kept as {Path(path).name}.bak)", False)
+        return True
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current layout (saved, discarded or clean)."""
+        if not self.document.dirty:
+            return True
+        answer = self.ask_save_changes()
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    # -- recent files -----------------------------------------------------------------
+    def recent(self) -> list[str]:
+        value = self.settings.value("files/recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def add_recent(self, path: str) -> None:
+        path = os.path.abspath(path)
+        files = [path] + [p for p in self.recent() if p != path]
+        self.settings.setValue("files/recent", files[:MAX_RECENT])
+        self.settings.setValue("files/last_folder", os.path.dirname(path))
+        self.sigRecentChanged.emit(files[:MAX_RECENT])
+
+    def forget_recent(self, path: str) -> None:
+        path = os.path.abspath(path)
+        files = [p for p in self.recent() if p != path]
+        self.settings.setValue("files/recent", files)
+        self.sigRecentChanged.emit(files)

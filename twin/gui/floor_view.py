@@ -1,0 +1,249 @@
+"""The floor plan to scale: heat map under the equipment, drag with snapping, a probe.
+
+FloorView shows a layout and a result; edits leave it only as requests
+(sigMoveRequested, sigSelected) that the main window turns into commands.
+"""
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, QTimer, Signal
+from PySide6.QtGui import QColor
+
+from twin import commands
+from twin.gui import fields
+from twin.gui.arrows import ArrowField
+from twin.gui.floor_items import EquipmentItem, FloorItem, RackItem, UnitItem
+from twin.model import Layout
+
+TEMPERATURE_MAP = "turbo"
+POWER_DENSITY_LEVELS_KW_M2 = (0.0, 50.0)
+POWER_MAP = pg.ColorMap([0.0, 1.0], [(255, 244, 214), (200, 40, 0)])
+ARROW_SPACING_M = 0.6
+FLASH_MS = 900
+
+
+def temperature_colormap() -> pg.ColorMap:
+    return pg.colormap.get(TEMPERATURE_MAP)
+
+
+class FloorView(pg.GraphicsLayoutWidget):
+    """Plan view in metres (x east, y north up) with equipment items over a temperature map."""
+
+    sigSelected = Signal(str)                      # id, "" for none
+    sigMoveRequested = Signal(str, float, float)   # id, new south-west corner x, y in m
+    sigHint = Signal(str)                          # feedback while dragging ("" when fine)
+    sigProbe = Signal(str)                         # what is under the mouse
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plot = self.addPlot()
+        self.plot.setAspectLocked(True)
+        self.plot.setLabel("bottom", "x (m)")
+        self.plot.setLabel("left", "y (m)")
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.image = pg.ImageItem(axisOrder="col-major")
+        self.image.setZValue(-20)
+        self.plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(values=fields.TEMPERATURE_LEVELS_C, colorMap=temperature_colormap(),
+                                        label="air temperature (°C)", interactive=False)
+        self.colorbar.setImageItem(self.image, insert_in=self.plot)
+        self.floor = FloorItem()
+        self.plot.addItem(self.floor)
+        self.arrows = ArrowField()
+        self.arrows.setVisible(False)
+        self.plot.addItem(self.arrows)
+        self.section_line = pg.InfiniteLine(angle=0, movable=True, pen=pg.mkPen((255, 255, 255), width=2,
+                                                                                 style=pg.QtCore.Qt.DashLine))
+        self.section_line.setZValue(8)             # under the equipment, so racks on it still drag
+        self.section_line.setVisible(False)
+        self.plot.addItem(self.section_line)
+        self.items: dict[str, EquipmentItem] = {}
+        self.layout: Optional[Layout] = None
+        self.update_ = None                    # the SolveUpdate shown
+        self.selected = ""
+        self.color_mode = "power"              # "power" | "intake"
+        self.height_m = 1.0
+        self._dragging: Optional[str] = None
+        self._flash: dict[str, str] = {}
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.scene().sigMouseClicked.connect(self._on_scene_clicked)
+
+    # -- layout -----------------------------------------------------------------
+    def set_layout(self, layout: Layout) -> None:
+        """Show a (new) layout and fit it in the view."""
+        self.layout = layout
+        self.update_ = None
+        self.image.clear()
+        self.arrows.clear()
+        for item in self.items.values():
+            self.plot.removeItem(item)
+        self.items.clear()
+        self.selected = ""
+        self.sync()
+        lx, ly = layout.room.size_m[:2]
+        self.section_line.setBounds((0, ly))
+        self.plot.setRange(QRectF(0, 0, lx, ly), padding=0.03)
+
+    def sync(self) -> None:
+        """Bring the items in line with the layout (after any edit, undo or redo)."""
+        layout = self.layout
+        room = layout.room
+        self.floor.set_floor(room.size_m, room.tile_m, layout.tiles)
+        wanted = {r.id: r for r in layout.racks} | {u.id: u for u in layout.cooling_units}
+        for item_id in [i for i in self.items if i not in wanted or
+                        isinstance(self.items[i], RackItem) != hasattr(wanted[i], "facing")]:
+            self.plot.removeItem(self.items.pop(item_id))
+        for item_id, obj in wanted.items():
+            item = self.items.get(item_id)
+            if item is None:
+                cls = RackItem if hasattr(obj, "facing") else UnitItem
+                item = cls(self, item_id, obj.size_m[:2], getattr(obj, "facing", getattr(obj, "state", "")))
+                self.items[item_id] = item
+                self.plot.addItem(item)
+            item.set_size(obj.size_m[:2])
+            if self._dragging != item_id:
+                item.setPos(*obj.position_m)
+        if self.selected not in self.items:
+            self.select("")
+        self._restyle()
+
+    def _restyle(self) -> None:
+        """Colours and captions from the layout and the latest result."""
+        result = self.update_.result if self.update_ is not None else None
+        cmap = temperature_colormap()
+        lo, hi = fields.TEMPERATURE_LEVELS_C
+        for rack in self.layout.racks:
+            item = self.items[rack.id]
+            if self.color_mode == "intake" and result is not None and rack.id in result.racks:
+                t = result.racks[rack.id].inlet_mean_c
+                fill = cmap.map((t - lo) / (hi - lo), mode="qcolor") if math.isfinite(t) else QColor("gray")
+                caption = f"{t:.1f} °C" if math.isfinite(t) else "—"
+            else:
+                density = rack.power_kw / max(rack.size_m[0] * rack.size_m[1], 1e-9)
+                plo, phi = POWER_DENSITY_LEVELS_KW_M2
+                fill = POWER_MAP.map(min(max((density - plo) / (phi - plo), 0.0), 1.0), mode="qcolor")
+                caption = f"{rack.power_kw:g} kW"
+            item.set_look(rack.facing, fill, caption)
+            item.set_flags(rack.id == self.selected, self._flash.get(rack.id))
+        for unit in self.layout.cooling_units:
+            item = self.items[unit.id]
+            caption = ""
+            if result is not None and unit.id in result.cooling_units and unit.state == "running":
+                ret = result.cooling_units[unit.id].return_temp_c
+                caption = f"return {ret:.1f} °C" if math.isfinite(ret) else ""
+            item.set_look(unit.state, caption)
+            item.set_flags(unit.id == self.selected, self._flash.get(unit.id))
+
+    def set_color_mode(self, mode: str) -> None:
+        self.color_mode = mode
+        self._restyle()
+
+    # -- selection and dragging ---------------------------------------------------
+    def select(self, item_id: str) -> None:
+        if item_id != self.selected:
+            self.selected = item_id
+            self._restyle()
+            self.sigSelected.emit(item_id)
+
+    def item_clicked(self, item_id: str) -> None:
+        self.select(item_id)
+
+    def _on_scene_clicked(self, ev) -> None:
+        if not ev.isAccepted() and ev.button() == pg.QtCore.Qt.LeftButton:
+            self.select("")
+
+    def drag_started(self, item_id: str) -> None:
+        self._dragging = item_id
+        self.select(item_id)
+
+    def _snapped(self, item_id: str, corner_m) -> tuple[tuple[float, float], Optional[str]]:
+        size = self.items[item_id].size_m
+        pos = commands.snap_position(self.layout, size, corner_m)
+        return pos, commands.placement_problem(self.layout, item_id, size, pos)
+
+    def drag_moved(self, item_id: str, corner_m) -> None:
+        pos, problem = self._snapped(item_id, corner_m)
+        item = self.items[item_id]
+        item.setPos(*pos)
+        item.set_flags(True, problem)
+        self.sigHint.emit(f"cannot place here: {problem}" if problem else
+                          f"{item_id} to x {pos[0]:g} m, y {pos[1]:g} m")
+
+    def drag_finished(self, item_id: str, corner_m) -> None:
+        pos, _ = self._snapped(item_id, corner_m)
+        self._dragging = None
+        self.items[item_id].set_flags(True, None)
+        self.sigHint.emit("")
+        _, obj, _ = commands.find_item(self.layout, item_id)
+        if tuple(pos) != tuple(obj.position_m):
+            self.sigMoveRequested.emit(item_id, pos[0], pos[1])
+        self.sync()
+
+    def flash_refused(self, item_id: str, reason: str) -> None:
+        """Outline an item in red for a moment after an edit of it was refused."""
+        if item_id not in self.items:
+            return
+        self._flash[item_id] = reason
+        self._restyle()
+        QTimer.singleShot(FLASH_MS, self, lambda: self._end_flash(item_id))
+
+    def _end_flash(self, item_id: str) -> None:
+        self._flash.pop(item_id, None)
+        if self.layout is not None and item_id in self.items:
+            self._restyle()
+
+    # -- results ------------------------------------------------------------------
+    def set_update(self, update) -> None:
+        """Show a solve result: the temperature plane, arrows and rack colours."""
+        self.update_ = update
+        self._show_plane()
+        self._restyle()
+
+    def set_height(self, z_m: float) -> None:
+        self.height_m = z_m
+        self._show_plane()
+
+    def show_arrows(self, visible: bool) -> None:
+        self.arrows.setVisible(visible)
+        self._show_plane()
+
+    def _room(self):
+        return self.update_.layout.room.size_m
+
+    def _show_plane(self) -> None:
+        if self.update_ is None:
+            return
+        result, room = self.update_.result, self._room()
+        plane = fields.horizontal_plane(result.temperature_c, room, self.height_m)
+        self.image.setImage(plane, levels=fields.TEMPERATURE_LEVELS_C, autoLevels=False)
+        self.image.setRect(QRectF(0, 0, room[0], room[1]))
+        if self.arrows.isVisible():
+            pts, vel = fields.arrow_samples(result.velocity_ms, room, self.height_m, ARROW_SPACING_M)
+            self.arrows.set_arrows(pts, vel)
+
+    def plane_image(self) -> Optional[np.ndarray]:
+        """The temperature plane on screen (for checks), or None before the first result."""
+        return self.image.image
+
+    # -- probe --------------------------------------------------------------------
+    def _on_mouse_moved(self, scene_pos) -> None:
+        if self.layout is None or not self.plot.sceneBoundingRect().contains(scene_pos):
+            return
+        p = self.plot.vb.mapSceneToView(scene_pos)
+        self.sigProbe.emit(self.probe_text(p.x(), p.y()))
+
+    def probe_text(self, x_m: float, y_m: float) -> str:
+        """'x .. m, y .. m, z .. m: T degC' for a point of the shown plane."""
+        where = f"x {x_m:.2f} m, y {y_m:.2f} m, z {self.height_m:.2f} m"
+        lx, ly = self.layout.room.size_m[:2]
+        if not (0 <= x_m <= lx and 0 <= y_m <= ly):
+            return f"{where}: outside the room"
+        if self.update_ is None:
+            return f"{where}: no result yet"
+        t = fields.value_at(self.update_.result.temperature_c, self._room(), x_m, y_m, self.height_m)
+        return f"{where}: {t:.1f} °C" if math.isfinite(t) else f"{where}: inside equipment"

@@ -1,0 +1,69 @@
+"""The equipment palette: templates of racks and cooling units to add to the floor."""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+
+from twin.model import CoolingUnit, Rack
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    id_prefix: str
+    item: object          # a Rack or CoolingUnit whose id and position are replaced on adding
+
+
+TEMPLATES = (
+    Template("Rack 0.6 x 1.2 m, 10 kW, 12 K rise", "R",
+             Rack("R", (0.0, 0.0), (0.6, 1.2, 2.0), "+y", 10, delta_t_k=12.0)),
+    Template("GPU rack 0.6 x 1.2 m, 40 kW, 20 K rise", "G",
+             Rack("G", (0.0, 0.0), (0.6, 1.2, 2.0), "+y", 40, delta_t_k=20.0)),
+    Template("Storage rack 0.6 x 1.0 m, 5 kW, 10 K rise", "S",
+             Rack("S", (0.0, 0.0), (0.6, 1.0, 2.0), "+y", 5, delta_t_k=10.0)),
+    Template("Cooling unit 0.9 x 2.4 m, 4 m³/s, 18 °C", "CRAH-",
+             CoolingUnit("CRAH-", (0.0, 0.0), (0.9, 2.4, 1.9), 4.0, 18.0)),
+)
+
+
+class PalettePanel(QWidget):
+    """A list of templates; double-click or 'Add' emits sigAdd(template)."""
+
+    sigAdd = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.list = QListWidget()
+        self.list.setObjectName("paletteList")
+        for template in TEMPLATES:
+            item = QListWidgetItem(template.name)
+            item.setData(256, template.name)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        self.add_button = QPushButton("Add to floor")
+        hint = QLabel("New equipment goes to the nearest free spot at the centre of the view; "
+                      "drag it from there. R rotates, Delete removes.")
+        hint.setWordWrap(True)
+        box = QVBoxLayout(self)
+        box.addWidget(self.list, 1)
+        box.addWidget(self.add_button)
+        box.addWidget(hint)
+        self.add_button.clicked.connect(self._add_current)
+        self.list.itemDoubleClicked.connect(lambda _item: self._add_current())
+
+    def current(self) -> Template:
+        return TEMPLATES[max(self.list.currentRow(), 0)]
+
+    def _add_current(self) -> None:
+        self.sigAdd.emit(self.current())
+
+
+def instance(template: Template, item_id: str, position_m) -> object:
+    """A fresh rack or unit from a template with its own id and position."""
+    item = copy.deepcopy(template.item)
+    item.id = item_id
+    item.position_m = (float(position_m[0]), float(position_m[1]))
+    return item

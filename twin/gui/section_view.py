@@ -1,0 +1,115 @@
+"""A vertical section through the room: temperature on an x-z or y-z plane, to scale."""
+from __future__ import annotations
+
+import math
+
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+
+from twin.gui import fields
+from twin.gui.floor_view import temperature_colormap
+
+STEP_M = 0.1
+AXES = (("x", "West–east section (x-z) at y ="), ("y", "South–north section (y-z) at x ="))
+
+
+class SectionView(QWidget):
+    """Temperature on a vertical plane; the plane's place is shared with the floor view's line."""
+
+    sigPlaneChanged = Signal(str, float)     # axis ("x": plane at y, "y": plane at x), position m
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.axis = QComboBox()
+        for key, text in AXES:
+            self.axis.addItem(text, key)
+        self.slider = QSlider(Qt.Horizontal)
+        self.slider.setObjectName("sectionSlider")
+        self.where = QLabel()
+        self.where.setMinimumWidth(60)
+        self.plot_widget = pg.GraphicsLayoutWidget()
+        self.plot = self.plot_widget.addPlot()
+        self.plot.setAspectLocked(True)
+        self.plot.setLabel("left", "z (m)")
+        self.plot.setMenuEnabled(False)
+        self.image = pg.ImageItem(axisOrder="col-major")
+        self.plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(values=fields.TEMPERATURE_LEVELS_C, colorMap=temperature_colormap(),
+                                        label="°C", interactive=False)
+        self.colorbar.setImageItem(self.image, insert_in=self.plot)
+        self.probe = QLabel(" ")
+        self.update_ = None
+        self._rect = None
+        self.room_m = (1.0, 1.0, 1.0)
+        bar = QHBoxLayout()
+        bar.addWidget(self.axis)
+        bar.addWidget(self.slider, 1)
+        bar.addWidget(self.where)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(4, 4, 4, 4)
+        box.addLayout(bar)
+        box.addWidget(self.plot_widget, 1)
+        box.addWidget(self.probe)
+        self.axis.currentIndexChanged.connect(self._on_axis)
+        self.slider.valueChanged.connect(self._on_slider)
+        self.plot_widget.scene().sigMouseMoved.connect(self._on_mouse)
+
+    def set_room(self, room_m) -> None:
+        """Fit the controls to a room and put the plane through its middle."""
+        self.room_m = tuple(room_m)
+        self._on_axis()
+
+    def _length(self) -> float:
+        return self.room_m[1] if self.current_axis() == "x" else self.room_m[0]
+
+    def current_axis(self) -> str:
+        return self.axis.currentData()
+
+    def position_m(self) -> float:
+        return round(self.slider.value() * STEP_M, 3)
+
+    def set_position(self, at_m: float) -> None:
+        self.slider.setValue(int(round(at_m / STEP_M)))
+
+    def _on_axis(self) -> None:
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, int(round(self._length() / STEP_M)))
+        self.slider.setValue(int(round(self._length() / 2 / STEP_M)))
+        self.slider.blockSignals(False)
+        self.plot.setLabel("bottom", "x (m)" if self.current_axis() == "x" else "y (m)")
+        self._on_slider()
+
+    def _on_slider(self) -> None:
+        self.where.setText(f"{self.position_m():.1f} m")
+        self._show()
+        self.sigPlaneChanged.emit(self.current_axis(), self.position_m())
+
+    def set_update(self, update) -> None:
+        self.update_ = update
+        self._show()
+
+    def _show(self) -> None:
+        if self.update_ is None:
+            return
+        room = self.update_.layout.room.size_m
+        plane = fields.vertical_plane(self.update_.result.temperature_c, room,
+                                      self.current_axis(), self.position_m())
+        along = room[0] if self.current_axis() == "x" else room[1]
+        self.image.setImage(plane, levels=fields.TEMPERATURE_LEVELS_C, autoLevels=False)
+        rect = QRectF(0, 0, along, room[2])
+        if self.image.boundingRect().isEmpty() or self._rect != rect:
+            self._rect = rect
+            self.plot.setRange(rect, padding=0.02)
+        self.image.setRect(rect)
+
+    def _on_mouse(self, scene_pos) -> None:
+        if self.update_ is None:
+            return
+        p = self.plot.vb.mapSceneToView(scene_pos)
+        room = self.update_.layout.room.size_m
+        at = self.position_m()
+        x, y = (p.x(), at) if self.current_axis() == "x" else (at, p.x())
+        t = fields.value_at(self.update_.result.temperature_c, room, x, y, p.y())
+        text = f"{t:.1f} °C" if math.isfinite(t) else "—"
+        self.probe.setText(f"x {x:.2f} m, y {y:.2f} m, z {p.y():.2f} m: {text}")
