@@ -35,7 +35,11 @@ class CaseSettings:
     pr: float = 0.7
     prt: float = 0.85
     t_start_offset_k: float = 4.0      # initial T = supply + this
+    k0_m2s2: float = 0.1               # initial turbulence: nu_t0 = 0.09 k0^2 / epsilon0 = 0.09 m2/s,
+    epsilon0_m2s3: float = 0.01        # a damped start that does not lock into a lopsided circulation
     n_procs: int = 1
+    momentum_predictor: bool = False   # with it the SIMPLE iterates swing by several K at row ends
+    grad_scheme: str = "Gauss linear"
 
 
 def write_case(layout, case_dir, settings: CaseSettings = CaseSettings()) -> Grid:
@@ -49,13 +53,15 @@ def write_case(layout, case_dir, settings: CaseSettings = CaseSettings()) -> Gri
     write(case / "system/topoSetDict.faces", _topo_faces(grid))
     write(case / "system/createPatchDict", _create_patch(grid))
     write(case / "system/controlDict", _control(grid, settings))
-    write(case / "system/fvSchemes", _read_template("fvSchemes"))
-    write(case / "system/fvSolution", _read_template("fvSolution"))
+    write(case / "system/fvSchemes", _read_template("fvSchemes").replace("GRAD_SCHEME", settings.grad_scheme))
+    write(case / "system/fvSolution", _read_template("fvSolution").replace(
+        "MOMENTUM_PREDICTOR", "yes" if settings.momentum_predictor else "no"))
     write(case / "system/decomposeParDict", _decompose(settings.n_procs))
     write(case / "constant/g", _read_template("g"))
     write(case / "constant/turbulenceProperties", _read_template("turbulenceProperties"))
     write(case / "constant/transportProperties", _transport(grid, settings))
-    for name, text in fields.all_fields(grid, settings.t_start_offset_k).items():
+    for name, text in fields.all_fields(grid, settings.t_start_offset_k,
+                                              settings.k0_m2s2, settings.epsilon0_m2s3).items():
         write(case / "0.orig" / name, text)
     write(case / "Allrun", _allrun(settings), mode=0o755)
     return grid

@@ -12,8 +12,6 @@ DIMS = {
     "T": "[0 0 0 1 0 0 0]", "k": "[0 2 -2 0 0 0 0]", "epsilon": "[0 2 -3 0 0 0 0]",
     "nut": "[0 2 -1 0 0 0 0]", "alphat": "[0 2 -1 0 0 0 0]",
 }
-INIT_K = 1e-3          # m2/s2, quiet room
-INIT_EPSILON = 1e-4    # m2/s3
 
 
 def _speed(p: Patch) -> float:
@@ -48,7 +46,7 @@ def _temperature(grid: Grid, t0_c: float) -> str:
     return _field("T", f"uniform {fmt(t0_c)}", "type zeroGradient;", patches)
 
 
-def _turbulence(grid: Grid, name: str) -> str:
+def _turbulence(grid: Grid, name: str, init: float) -> str:
     """k or epsilon: 5 % intensity inflows, zero gradient outflows, wall functions."""
     patches = {}
     for p in grid.patches:
@@ -58,12 +56,11 @@ def _turbulence(grid: Grid, name: str) -> str:
         else:
             patches[p.name] = "type zeroGradient;"
     wall = {"k": "kqRWallFunction", "epsilon": "epsilonWallFunction"}[name]
-    init = INIT_K if name == "k" else INIT_EPSILON
     return _field(name, f"uniform {fmt(init)}", f"type {wall}; value uniform {fmt(init)};", patches)
 
 
-def all_fields(grid: Grid, t_start_offset_k: float) -> dict[str, str]:
-    """Every field file of `0/`, keyed by field name."""
+def all_fields(grid: Grid, t_start_offset_k: float, k0_m2s2: float, epsilon0_m2s3: float) -> dict[str, str]:
+    """Every field file of `0/`, keyed by field name (k0, epsilon0: initial turbulence)."""
     names = [p.name for p in grid.patches]
     t0_c = grid.supply_temp_c + t_start_offset_k
     return {
@@ -74,8 +71,8 @@ def all_fields(grid: Grid, t_start_offset_k: float) -> dict[str, str]:
         "p": _field("p", "uniform 0", "type calculated; value uniform 0;",
                     {n: "type calculated; value uniform 0;" for n in names}),
         "T": _temperature(grid, t0_c),
-        "k": _turbulence(grid, "k"),
-        "epsilon": _turbulence(grid, "epsilon"),
+        "k": _turbulence(grid, "k", k0_m2s2),
+        "epsilon": _turbulence(grid, "epsilon", epsilon0_m2s3),
         "nut": _field("nut", "uniform 0", "type nutkWallFunction; value uniform 0;",
                       {n: "type calculated; value uniform 0;" for n in names}),
         "alphat": _field("alphat", "uniform 0",
@@ -87,7 +84,7 @@ def all_fields(grid: Grid, t_start_offset_k: float) -> dict[str, str]:
 
 TEMPLATES = {
     "fvSchemes": header("dictionary", "fvSchemes") + """ddtSchemes { default steadyState; }
-gradSchemes { default Gauss linear; }
+gradSchemes { default GRAD_SCHEME; }
 divSchemes
 {
     default none;
@@ -108,6 +105,7 @@ snGradSchemes { default corrected; }
 }
 SIMPLE
 {
+    momentumPredictor MOMENTUM_PREDICTOR;
     nNonOrthogonalCorrectors 0;
     pRefCell 0;
     pRefValue 0;
