@@ -1,0 +1,45 @@
+"""Print a markdown table of every validation room's CFD results (per-rack intakes, returns, energy).
+
+    python bench/validation/summarize.py [NAME ...]
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOMS = Path(__file__).resolve().parent / "rooms"
+
+
+def room_table(folder: Path) -> str:
+    """Markdown section for one room's result.json."""
+    r = json.loads((folder / "result.json").read_text())
+    c, e = r["cfd"], r["energy_balance"]
+    lines = [f"### {folder.name}",
+             f"{r['grid']['cell_m']} m grid, {r['grid']['cells']} cells, {c['iterations']} iterations "
+             f"({c['averaged_iters']} averaged), {r['solve_seconds']:.0f} s; energy balance "
+             f"{e['error_pct']:+.2f} % of {e['it_power_kw']:.0f} kW", "",
+             "| rack | kW | intake mean | max | lower | middle | upper | iterate std |",
+             "|---|---|---|---|---|---|---|---|"]
+    std = c.get("iterate_std_k", {})
+    for rid, k in r["racks"].items():
+        s = std.get("front_" + rid.replace("-", "_"))
+        lines.append(f"| {rid} | {k['power_kw']:g} | {k['inlet_mean_c']:.2f} | {k['inlet_max_c']:.2f} | "
+                     f"{k['inlet_lower_c']:.2f} | {k['inlet_middle_c']:.2f} | {k['inlet_upper_c']:.2f} | "
+                     + ("" if s is None else f"{s:.2f}") + " |")
+    units = ", ".join(f"{uid} " + ("failed" if u["return_temp_c"] is None else f"{u['return_temp_c']:.2f} degC")
+                      for uid, u in r["cooling_units"].items())
+    lines += ["", f"Returns: {units}.", ""]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    names = (argv if argv is not None else sys.argv[1:]) or sorted(p.name for p in ROOMS.iterdir())
+    for name in names:
+        if (ROOMS / name / "result.json").exists():
+            print(room_table(ROOMS / name))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
