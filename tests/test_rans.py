@@ -347,3 +347,26 @@ def test_c1_matches_the_cfd_reference():
     assert max(abs(e) for e in ret_errors.values()) < 1.0, summary
     assert abs(result.energy_error_pct) < 0.5, summary
     assert math.isfinite(result.removed_kw)
+
+
+def test_a_diverging_try_is_retried_with_smaller_pseudo_time_steps(monkeypatch):
+    """Leaving the physical range restarts the solve at half the step; the answer still balances."""
+    from twin.thermal import rans
+    tries = []
+    physical = rans.RansState._physical
+
+    def first_try_blows_up(self):
+        tries.append(self.s.cfl)
+        return physical(self) and len(set(tries)) > 1
+
+    monkeypatch.setattr(rans.RansState, "_physical", first_try_blows_up)
+    result = solve(one_rack_room(), cell_m=CELL_M, cfl=4.0)
+    assert sorted(set(tries), reverse=True)[:2] == [4.0, 2.0]
+    assert abs(result.energy_error_pct) < 0.5
+
+
+def test_a_room_that_always_diverges_gets_a_clear_error(monkeypatch):
+    from twin.thermal import rans
+    monkeypatch.setattr(rans.RansState, "_physical", lambda self: False)
+    with pytest.raises(SolverError, match="diverged"):
+        solve(one_rack_room(), cell_m=CELL_M)

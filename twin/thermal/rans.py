@@ -57,10 +57,22 @@ def solve_rans(layout: Layout, cell_m: float = 0.2, progress=None, cancel=None,
     iterations (for live maps); warm_from (a previous RansState of the same
     room) starts from its fields, which shortens the start-up after an edit.
     """
-    state = prepare_rans(layout, cell_m, **options)
-    if warm_from is not None:
-        state.warm_start(warm_from)
-    return state.solve(progress, cancel, snapshot, snapshot_every)
+    cfl = options.pop("cfl", Settings.cfl)
+    for attempt in range(3):
+        state = prepare_rans(layout, cell_m, cfl=cfl, **options)
+        if warm_from is not None and attempt == 0:
+            state.warm_start(warm_from)
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):   # a diverging try is retried
+                return state.solve(progress, cancel, snapshot, snapshot_every)
+        except Diverged:
+            cfl /= 2        # the steady answer does not depend on it: retry with smaller steps
+    raise SolverError("the airflow solution diverged even with small pseudo time steps; "
+                      "try a finer grid (--cell-m)")
+
+
+class Diverged(Exception):
+    """The iterates left the physical range; the caller retries with a smaller step."""
 
 
 def prepare_rans(layout: Layout, cell_m: float = 0.2, **options) -> "RansState":
@@ -259,8 +271,8 @@ class RansState:
             if on_iteration is not None:
                 on_iteration(it)
             if it % 10 == 0:
-                if not np.isfinite(self.T).all():
-                    raise SolverError("the airflow solution diverged; try a finer grid (--cell-m)")
+                if not self._physical():
+                    raise Diverged()
                 samples.append(self.monitor_values())
                 if len(samples) > 6 and np.abs(samples[-1] - samples[-6]).max() < s.steady_tol_k \
                         and abs(self.energy_error_pct()) < 0.1:
@@ -298,6 +310,14 @@ class RansState:
     def averaged_energy_error_pct(self) -> float:
         """Heat balance of the averaged temperature field, in percent of IT power."""
         return self.energy_error_pct(self.sum_T / max(self.n_avg, 1))
+
+    def _physical(self) -> bool:
+        """Temperatures finite and within a wide band around supply..exhaust temperatures."""
+        t = self.T[self.grid.fluid]
+        if not np.isfinite(t).all():
+            return False
+        rise = float(self.geo.rack_rise_k.max(initial=0.0))
+        return bool(t.min() > self.t_supply_c - 20.0 and t.max() < self.t_supply_c + 4 * rise + 50.0)
 
     def energy_error_pct(self, T=None) -> float:
         """Heat removed by the returns minus IT power, in percent of IT power (instantaneous)."""
