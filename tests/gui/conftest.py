@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 pg.setConfigOptions(mouseRateLimit=-1)
 
 FAST = SolveSettings(model="preview", accurate_cell_m=0.3, preview_max_cells=4000, debounce_ms=10)
-ACCURATE = SolveSettings(model="accurate", accurate_cell_m=0.3, preview_max_cells=4000,
+ACCURATE = SolveSettings(model="accurate", accurate_cell_m=0.4, preview_max_cells=4000,
                          debounce_ms=10, snapshot_every_s=0.2)
 
 
@@ -50,16 +50,17 @@ def room_file(tmp_path):
 
 @pytest.fixture
 def make_window(qtbot, settings, room_file):
-    """make_window(path=room copy, solve=FAST) -> a shown MainWindow; closed after the test."""
+    """make_window(path=room copy, solve=FAST, size=...) -> a shown MainWindow; closed after the test."""
     windows = []
 
-    def make(path=room_file, solve=FAST, settings_=None):
+    def make(path=room_file, solve=FAST, settings_=None, size=(1200, 800)):
         window = create_window(str(path) if path is not None else None,
                                settings_ if settings_ is not None else settings, solve)
         window.files.ask_save_changes = lambda: "discard"
         window.files.show_error = lambda title, text: window.errors.append(text)
         window.errors = []
-        window.resize(1200, 800)
+        if size is not None:
+            window.resize(*size)
         window.show()
         qtbot.waitExposed(window)
         windows.append(window)

@@ -108,7 +108,7 @@ def test_click_selects_and_r_rotates_delete_removes(window, qtbot):
 
 def test_add_from_the_palette_lands_on_a_free_spot(window):
     layout = window.document.layout
-    new_id = window.add_from_template(window.palette.current())
+    new_id = window.add_from_template(window.equipment.current())
     assert new_id == "R1" and new_id in window.floor.items and window.floor.selected == "R1"
     rack = layout.rack("R1")
     assert rack.power_kw == 10 and window.document.stack.undo_label() == "add R1"

@@ -114,6 +114,8 @@ class FloorView(pg.GraphicsLayoutWidget):
 
     def _restyle(self) -> None:
         """Colours and captions from the layout and the latest result."""
+        if self.layout is None:
+            return
         result = self.update_.result if self.update_ is not None else None
         cmap = temperature_colormap()
         lo, hi = fields.TEMPERATURE_LEVELS_C

@@ -45,7 +45,7 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(document)
         self.results = ResultsPanel()
         self.section = SectionView()
-        self.palette = PalettePanel()
+        self.equipment = PalettePanel()
         self.files = FileOps(self, document, settings)
         self.docks = self._make_docks()
         self.acts = build_menus(self)
@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
                 ("inspector", "Inspector", self.inspector, Qt.RightDockWidgetArea),
                 ("results", "Results", self.results, Qt.RightDockWidgetArea),
                 ("section", "Vertical section", self.section, Qt.BottomDockWidgetArea),
-                ("palette", "Equipment", self.palette, Qt.LeftDockWidgetArea)):
+                ("equipment", "Equipment", self.equipment, Qt.LeftDockWidgetArea)):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"{name}Dock")
             dock.setWidget(widget)
@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         self.floor.sigSelected.connect(self.inspector.show_item)
         self.floor.sigHint.connect(lambda text: self.show_message(text, text.startswith("cannot")))
         self.section.sigPlaneChanged.connect(self._on_section_plane)
-        self.palette.sigAdd.connect(self.add_from_template)
+        self.equipment.sigAdd.connect(self.add_from_template)
         self.files.sigMessage.connect(self.show_message)
         self.files.sigRecentChanged.connect(self._fill_recent_menu)
         self.solver.sigUpdate.connect(self._on_solve_update)
@@ -318,7 +318,7 @@ class MainWindow(QMainWindow):
 
     def _default_dock_sizes(self) -> None:
         d = self.docks
-        self.resizeDocks([d["palette"], d["results"]], [230, 520], Qt.Horizontal)
+        self.resizeDocks([d["equipment"], d["results"]], [230, 520], Qt.Horizontal)
         self.resizeDocks([d["inspector"], d["results"]], [250, 650], Qt.Vertical)
         self.resizeDocks([d["section"]], [260], Qt.Vertical)
 
