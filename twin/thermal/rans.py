@@ -125,7 +125,6 @@ class RansState:
     def solve(self, progress=None, cancel=None, snapshot=None, snapshot_every: int = 25):
         """Iterate to the answer and package it as a ThermalResult."""
         t0 = time.perf_counter()
-        self._t0 = t0
 
         def on_iteration(it):
             if snapshot is not None and it % snapshot_every == 0:
@@ -229,7 +228,8 @@ class RansState:
     def _turbulence(self):
         geo, grid = self.geo, self.grid
         k, eps = self.k, self.eps
-        uc, vc, wc = (cell_velocities(*self.vel)[..., i] for i in range(3))
+        cell_vel = cell_velocities(*self.vel)
+        uc, vc, wc = (np.ascontiguousarray(cell_vel[..., i]) for i in range(3))
         s2 = np.zeros(grid.shape)
         K.strain_rate_sq(uc, vc, wc, grid.fluid, *grid.spacing_m, s2)
         G = self.nut * s2
