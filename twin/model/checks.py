@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Optional
 
-from twin.model import checks_power, schema
+from twin.model import checks_power, scenarios, schema
 from twin.model.errors import LayoutError, LayoutWarning
 from twin.model.findings import Findings as _Findings, check_values as _check_values
 from twin.model.layout import Layout
@@ -160,6 +160,7 @@ def check_layout(layout: Layout, path: Optional[str] = None,
         _check_inside(f, layout)
         _check_overlaps(f, layout)
         checks_power.check_references(f, layout)
+        scenarios.check(f, layout)
     if not f.errors:
         _warn_tiles(f, layout)
         checks_power.warn(f, layout)

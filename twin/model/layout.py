@@ -166,6 +166,7 @@ class Layout:
     # Equipment models defined in this file (they take precedence over the bundled catalog).
     equipment_types: list[EquipmentType] = field(default_factory=list)
     power: Optional["PowerChain"] = None     # power chain, cooling plant and site figures
+    scenarios: list = field(default_factory=list)   # named what-if edit lists (Scenario)
 
     def rack(self, rack_id: str) -> Rack:
         return next(r for r in self.racks if r.id == rack_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from twin.model import parse_power, schema
+from twin.model import parse_power, scenarios, schema
 from twin.model.layout import Air, CoolingUnit, Layout, Room, TileArea
 from twin.model.reader import Reader as _Reader, items, kind_of
 from twin.model.schema import FORMAT_VERSION, show
@@ -72,4 +72,5 @@ def build_layout(doc: Any, path: Optional[str]) -> tuple[Layout, dict[str, int]]
     layout = Layout(room=room, name=top.get("name", ""), air=air, cooling_units=units,
                     tiles=tiles, racks=racks, ashrae_class=top.get("ashrae_class", "A1"),
                     version=version, equipment_types=own_types, power=parse_power.power(r, doc))
+    layout.scenarios = scenarios.parse(r, doc)
     return layout, r.lines

@@ -1,0 +1,78 @@
+"""The optional `scenarios:` layout key: reading, errors with lines, exact round trips."""
+from pathlib import Path
+
+import pytest
+
+from twin.model import LayoutError, dump_layout, load_layout, loads_layout, validate_layout
+from twin.model.scenarios import Edit, Scenario
+
+REPO = Path(__file__).resolve().parents[1]
+C1 = Path("/work/shared/validation/C1_baseline.yaml")
+needs_c1 = pytest.mark.skipif(not C1.exists(), reason="reference room C1 not present "
+                              "(/work/shared/validation/C1_baseline.yaml)")
+SMALL = REPO / "twin" / "layouts" / "small_room.yaml"
+
+
+def small_text() -> str:
+    return SMALL.read_text()
+
+
+def test_a_file_without_scenarios_is_written_as_before():
+    layout = load_layout(SMALL)
+    assert layout.scenarios == []
+    assert "scenarios" not in dump_layout(layout)
+
+
+@needs_c1
+def test_c1_loads_unchanged():
+    layout = load_layout(C1)
+    assert layout.scenarios == []
+    assert loads_layout(dump_layout(layout)) == layout
+
+
+def test_scenarios_round_trip_exactly():
+    layout = load_layout(SMALL)
+    rack = layout.racks[0]
+    layout.scenarios = [
+        Scenario("CRAH fails", [Edit("fail", layout.cooling_units[0].id)], "trip"),
+        Scenario("more", [Edit("set", rack.id, power_kw=9.25),
+                          Edit("move", rack.id, position_m=rack.position_m, facing="-y")]),
+    ]
+    text = dump_layout(layout)
+    again = loads_layout(text)
+    assert again == layout
+    assert dump_layout(again) == text
+
+
+def test_unknown_target_names_file_line_and_field():
+    layout = load_layout(SMALL)
+    unit = layout.cooling_units[0].id
+    text = small_text() + f"scenarios:\n  - name: x\n    edits:\n      - {{action: fail, target: {unit}X}}\n"
+    with pytest.raises(LayoutError) as err:
+        loads_layout(text, "room.yaml")
+    line = text.count("\n")
+    assert str(err.value).startswith(f"room.yaml:{line}: scenarios[0].edits[0].target: ")
+    assert f'did you mean "{unit}"' in str(err.value)
+
+
+@pytest.mark.parametrize("edit, message", [
+    ("{action: explode, target: R01}", "must be one of"),
+    ("{action: set, target: R01}", '"set" needs at least one of'),
+    ("{action: remove, target: R01, power_kw: 3}", '"remove" does not take power_kw'),
+    ("{action: move, target: R01}", '"move" needs position_m'),
+    ("{action: set, target: R01, powr_kw: 3}", "powr_kw"),
+])
+def test_bad_edits_are_refused_with_a_line(edit, message):
+    rack = load_layout(SMALL).racks[0].id
+    text = small_text() + f"scenarios:\n  - name: x\n    edits:\n      - {edit.replace('R01', rack)}\n"
+    with pytest.raises(LayoutError) as err:
+        loads_layout(text, "room.yaml")
+    assert message in str(err.value) and "room.yaml:" in str(err.value)
+
+
+def test_duplicate_scenario_names_are_refused():
+    layout = load_layout(SMALL)
+    unit = layout.cooling_units[0].id
+    layout.scenarios = [Scenario("a", [Edit("fail", unit)]), Scenario("a", [])]
+    with pytest.raises(LayoutError, match="defined twice"):
+        validate_layout(layout)
