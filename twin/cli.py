@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                       "(default: the bundled default hall)."))
     from twin.power import command as power_command
     power_command.add_parser(commands)
+    from twin.report import command as report_command
+    report_command.add_parsers(commands)
     return parser
 
 
@@ -89,6 +91,10 @@ def main(argv=None) -> int:
         if args.command == "import-devicetypes":
             from twin.power import command as power_command
             return power_command.run_import(args)
+        if args.command in ("report", "sweep"):
+            from twin.report import command as report_command
+            return (report_command.run_report if args.command == "report"
+                    else report_command.run_sweep)(args)
         return run_default(args)
     except SystemExit as exc:      # argparse: --help, --version, usage errors
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_INPUT)

@@ -20,6 +20,7 @@ from twin.model.layout import (AIRFLOWS, ASHRAE_CLASSES, FACINGS, UNIT_STATES, A
 from twin.model.parse import build_layout
 from twin.model.resources import bundled_layout, bundled_layout_names, default_layout_path
 from twin.model.schema import FORMAT_VERSION
+from twin.model.telemetry import TelemetryHost, TelemetryMap
 from twin.model.yamlio import compose_yaml
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -27,7 +28,8 @@ PathLike = Union[str, "os.PathLike[str]"]
 __all__ = [
     "AIRFLOWS", "ASHRAE_CLASSES", "FACINGS", "FORMAT_VERSION", "UNIT_STATES",
     "Air", "CoolingUnit", "Layout", "LayoutError", "LayoutWarning", "Rack", "Room", "TileArea",
-    "CoolingPlant", "Equipment", "EquipmentType", "Pdu", "PowerChain", "RackPower", "Site", "Ups",
+    "CoolingPlant", "Equipment", "EquipmentType", "Pdu", "PowerChain", "RackPower", "Site", "TelemetryHost",
+    "TelemetryMap", "Ups",
     "UtilityFeed", "rack_power", "refresh_rack_power",
     "bundled_layout", "bundled_layout_names", "default_layout_path", "dump_layout",
     "load_layout", "loads_layout", "save_layout", "validate_layout",

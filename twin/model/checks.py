@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Optional
 
-from twin.model import checks_power, scenarios, schema
+from twin.model import checks_power, checks_telemetry, scenarios, schema
 from twin.model.errors import LayoutError, LayoutWarning
 from twin.model.findings import Findings as _Findings, check_values as _check_values
 from twin.model.layout import Layout
@@ -30,6 +30,7 @@ def _check_all_values(f: _Findings, layout: Layout) -> None:
         _check_values(f, rack, schema.RACK_KEYS, f"racks[{i}]")
         _check_rack_airflow(f, rack, f"racks[{i}]")
     checks_power.check_values(f, layout)
+    checks_telemetry.check_values(f, layout)
 
 
 def _check_rack_airflow(f: _Findings, rack: Any, field: str) -> None:
@@ -160,6 +161,7 @@ def check_layout(layout: Layout, path: Optional[str] = None,
         _check_inside(f, layout)
         _check_overlaps(f, layout)
         checks_power.check_references(f, layout)
+        checks_telemetry.check_references(f, layout)
         scenarios.check(f, layout)
     if not f.errors:
         _warn_tiles(f, layout)

@@ -13,7 +13,7 @@ from typing import Any, Union
 
 import yaml
 
-from twin.model import dump_power, scenarios, schema
+from twin.model import dump_power, dump_telemetry, scenarios, schema
 from twin.model.layout import Layout
 
 
@@ -104,6 +104,7 @@ def dump_layout(layout: Layout) -> str:
     out += _section("tiles", layout.tiles, _tile)
     out += _section("racks", layout.racks, _rack)
     out += dump_power.sections(layout)
+    out += dump_telemetry.section(layout)
     out += scenarios.lines(layout)
     return "\n".join(out) + "\n"
 

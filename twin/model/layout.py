@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
     from twin.model.electrical import PowerChain
+    from twin.model.telemetry import TelemetryMap
 
 FACINGS = ("+x", "-x", "+y", "-y")
 UNIT_STATES = ("running", "failed")
@@ -166,6 +167,7 @@ class Layout:
     # Equipment models defined in this file (they take precedence over the bundled catalog).
     equipment_types: list[EquipmentType] = field(default_factory=list)
     power: Optional["PowerChain"] = None     # power chain, cooling plant and site figures
+    telemetry: Optional["TelemetryMap"] = None  # monitored hosts bound to racks
     scenarios: list = field(default_factory=list)   # named what-if edit lists (Scenario)
 
     def rack(self, rack_id: str) -> Rack:

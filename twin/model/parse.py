@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from twin.model import parse_power, scenarios, schema
+from twin.model import parse_power, parse_telemetry, scenarios, schema
 from twin.model.layout import Air, CoolingUnit, Layout, Room, TileArea
 from twin.model.reader import Reader as _Reader, items, kind_of
 from twin.model.schema import FORMAT_VERSION, show
@@ -73,4 +73,5 @@ def build_layout(doc: Any, path: Optional[str]) -> tuple[Layout, dict[str, int]]
                     tiles=tiles, racks=racks, ashrae_class=top.get("ashrae_class", "A1"),
                     version=version, equipment_types=own_types, power=parse_power.power(r, doc))
     layout.scenarios = scenarios.parse(r, doc)
+    layout.telemetry = parse_telemetry.telemetry(r, doc)
     return layout, r.lines

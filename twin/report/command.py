@@ -1,0 +1,115 @@
+"""`dctwin report` and `dctwin sweep`: what-if studies from the command line."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_parsers(commands) -> None:
+    """Register the report and sweep subcommands."""
+    from twin.cli import add_solve_options
+    rep = commands.add_parser(
+        "report", help="compare a scenario with the baseline and write a report",
+        description="Solve LAYOUT and a scenario of it (a named scenario from the file, or "
+                    "--fail IDs), and write report.html, racks.csv, cooling_units.csv, "
+                    "power.csv and report.json into --out.")
+    rep.add_argument("layout", metavar="LAYOUT", help="layout file (YAML)")
+    which = rep.add_mutually_exclusive_group(required=True)
+    which.add_argument("--scenario", metavar="NAME", help="a scenario in the layout's scenarios list")
+    which.add_argument("--fail", metavar="ID", nargs="+", action="extend",
+                       help="fail these cooling units or power components")
+    rep.add_argument("--out", metavar="DIR", required=True, help="folder for the report files")
+    rep.add_argument("--minutes", type=float, default=10.0, help="ride-through horizon (default 10)")
+    rep.add_argument("--equipment-kj-per-k-kw", type=float, default=0.0, metavar="C",
+                     help="equipment thermal mass in kJ/K per kW of rack power (default 0: air only)")
+    _common(rep)
+    sw = commands.add_parser(
+        "sweep", help="fail each cooling unit and power component in turn (N-1)",
+        description="Fail each running cooling unit and each power component of LAYOUT alone "
+                    "and report the worst intake temperature of every rack.")
+    sw.add_argument("layout", metavar="LAYOUT", help="layout file (YAML)")
+    sw.add_argument("--units-only", action="store_true", help="skip the power components")
+    _common(sw)
+
+
+def _common(parser) -> None:
+    from twin.cli import add_solve_options
+    add_solve_options(parser)
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show tracebacks of internal errors")
+
+
+def _load(path_text: str):
+    from twin.cli import InputError
+    from twin.model import LayoutError, load_layout
+    path = Path(path_text)
+    if not path.is_file():
+        raise InputError(f"layout file not found: {path}")
+    try:
+        return load_layout(path)
+    except LayoutError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _runner(args):
+    from twin.cli import Progress
+    from twin.scenario import Runner
+    progress = Progress(sys.stderr, enabled=not args.quiet)
+    return Runner(args.cell_m, args.model, progress=progress), progress
+
+
+def run_report(args) -> int:
+    """Load, apply the scenario, solve both, write the report files."""
+    from twin.cli import InputError, sigint_flag
+    from twin.report import run_study, write_report
+    from twin.scenario import ScenarioError, apply_scenario, fail_edits, find_scenario
+    from twin.thermal import SolverError
+    layout = _load(args.layout)
+    try:
+        chosen = find_scenario(layout, args.scenario) if args.scenario else fail_edits(args.fail)
+        applied = apply_scenario(layout, chosen)
+    except ScenarioError as exc:
+        raise InputError(str(exc)) from None
+    runner, progress = _runner(args)
+    try:
+        with sigint_flag() as cancelled:
+            runner.cancel = cancelled
+            study = run_study(layout, applied, runner, args.minutes, args.equipment_kj_per_k_kw)
+    except SolverError as exc:
+        raise InputError(str(exc)) from None
+    finally:
+        progress.finish()
+    try:
+        names = write_report(study, args.out)
+    except OSError as exc:
+        raise InputError(f"cannot write the report into {args.out}: {exc.strerror or exc}") from None
+    print(study.deltas["verdict"]["summary"])
+    print(f"wrote {', '.join(names)} to {args.out} ({runner.solves} solves, "
+          f"{runner.solve_seconds:.1f} s)")
+    return 0
+
+
+def run_sweep(args) -> int:
+    """Fail each unit and component alone; print the per-rack worst case."""
+    from twin.cli import InputError, _write_outputs, sigint_flag
+    from twin.scenario.sweep import format_sweep, sweep
+    from twin.thermal import SolverError
+    from twin.thermal.export import write_json
+    layout = _load(args.layout)
+    runner, progress = _runner(args)
+    try:
+        with sigint_flag() as cancelled:
+            runner.cancel = cancelled
+            result = sweep(layout, runner, power=not args.units_only, progress=progress)
+    except SolverError as exc:
+        raise InputError(str(exc)) from None
+    finally:
+        progress.finish()
+    if args.json:
+        try:
+            write_json(args.json, {**result.to_dict(), "solves": runner.solves})
+        except OSError as exc:
+            raise InputError(f"cannot write {args.json}: {exc.strerror or exc}") from None
+    sys.stdout.write(format_sweep(result))
+    return 0
