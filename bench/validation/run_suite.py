@@ -2,9 +2,10 @@
 
     python bench/validation/run_suite.py [--cell-m 0.1] [--np 1] [--commit] [NAME ...]
 
-For each rooms/NAME/layout.yaml lacking result.json: mesh and solve in
+For each rooms/NAME/layout.yaml lacking results: mesh and solve in
 out/validation/NAME/case (not kept in the repository), then copy result.json
-and fields.npz (compressed float32 T and U) beside the layout. With --commit,
+and fields.npz (compressed float32 T and U) beside the layout; results on a
+grid other than 0.1 m are named result_0.2m.json, fields_0.2m.npz etc. With --commit,
 each room's results are committed as soon as they exist.
 """
 from __future__ import annotations
@@ -27,10 +28,16 @@ ROOMS = Path(__file__).resolve().parent / "rooms"
 WORK = ROOT / "out" / "validation"
 
 
-def pending_rooms(names: list[str]) -> list[Path]:
-    """Room folders with a layout and without results (all, or only those named)."""
+def suffix(cell_m: float) -> str:
+    """File-name suffix of a grid's results: none for the 0.1 m reference grid, `_0.2m` etc. otherwise."""
+    return "" if abs(cell_m - 0.1) < 1e-9 else f"_{cell_m:g}m"
+
+
+def pending_rooms(names: list[str], cell_m: float) -> list[Path]:
+    """Room folders with a layout and without results on this grid (all, or only those named)."""
     folders = [ROOMS / n for n in names] if names else sorted(p for p in ROOMS.iterdir() if p.is_dir())
-    return [f for f in folders if (f / "layout.yaml").exists() and not (f / "result.json").exists()]
+    done = f"result{suffix(cell_m)}.json"
+    return [f for f in folders if (f / "layout.yaml").exists() and not (f / done).exists()]
 
 
 def _progress(name: str):
@@ -46,16 +53,16 @@ def _progress(name: str):
 def run_room(folder: Path, settings: CaseSettings) -> dict:
     """Solve one room and store its results beside its layout."""
     layout = load_layout(folder / "layout.yaml")
-    work = WORK / folder.name
+    work = WORK / f"{folder.name}{suffix(settings.cell_m)}"
     result = simulate(layout, work, settings, progress=_progress(folder.name), stage=print)
-    for name in ("result.json", "fields.npz"):
-        shutil.copyfile(work / name, folder / name)
+    for stem, ext in (("result", "json"), ("fields", "npz")):
+        shutil.copyfile(work / f"{stem}.{ext}", folder / f"{stem}{suffix(settings.cell_m)}.{ext}")
     return result
 
 
 def commit(folder: Path, result: dict) -> None:
     rel = folder.relative_to(ROOT)
-    msg = (f"Add CFD reference results for validation room {folder.name}\n\n"
+    msg = (f"Add {result['grid']['cell_m']} m CFD reference results for validation room {folder.name}\n\n"
            f"OpenFOAM k-epsilon/Boussinesq at {result['grid']['cell_m']} m, "
            f"{result['cfd']['averaged_iters']} averaged iterations, energy balance "
            f"{result['energy_balance']['error_pct']:+.2f} %.")
@@ -75,7 +82,7 @@ def main(argv=None) -> int:
     parser.add_argument("--commit", action="store_true", help="git commit each room's results when done")
     args = parser.parse_args(argv)
     settings = CaseSettings(cell_m=args.cell_m, n_procs=args.np)
-    for folder in pending_rooms(args.names):
+    for folder in pending_rooms(args.names, args.cell_m):
         t0 = time.monotonic()
         print(f"{folder.name}: start", flush=True)
         result = run_room(folder, settings)
