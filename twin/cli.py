@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     power_command.add_parser(commands)
     from twin.report import command as report_command
     report_command.add_parsers(commands)
+    from twin.scenario import command as scenario_command
+    scenario_command.add_parsers(commands)
     return parser
 
 
@@ -95,6 +97,9 @@ def main(argv=None) -> int:
             from twin.report import command as report_command
             return (report_command.run_report if args.command == "report"
                     else report_command.run_sweep)(args)
+        if args.command in ("place", "setpoint"):
+            from twin.scenario import command as scenario_command
+            return scenario_command.RUNNERS[args.command](args)
         return run_default(args)
     except SystemExit as exc:      # argparse: --help, --version, usage errors
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_INPUT)
