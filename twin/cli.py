@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
                                           "rack intake temperatures, cooling units and metrics.")
     sim.add_argument("layout", metavar="LAYOUT", help="layout file (YAML, see docs/layout-format.md)")
     add_solve_options(sim)
+    from twin.telemetry import command as telemetry_command
+    telemetry_command.add_simulate_options(sim)
     sim.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                      help="show tracebacks of internal errors")
     from twin.gui.options import add_gui_arguments
@@ -51,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     power_command.add_parser(commands)
     from twin.report import command as report_command
     report_command.add_parsers(commands)
+    telemetry_command.add_parsers(commands)
     from twin.scenario import command as scenario_command
     scenario_command.add_parsers(commands)
     return parser
@@ -93,6 +96,9 @@ def main(argv=None) -> int:
         if args.command == "import-devicetypes":
             from twin.power import command as power_command
             return power_command.run_import(args)
+        if args.command in ("telemetry", "record"):
+            from twin.telemetry import command as telemetry_command
+            return telemetry_command.run(args)
         if args.command in ("report", "sweep"):
             from twin.report import command as report_command
             return (report_command.run_report if args.command == "report"
@@ -184,6 +190,7 @@ def run_simulate(args) -> int:
         raise InputError(f"cannot read {layout_path}: {exc.strerror or exc}") from None
     for warning in getattr(layout, "warnings", None) or ():
         print(f"warning: {warning}", file=sys.stderr)
+    layout = _with_telemetry(layout, args)
 
     progress = Progress(sys.stderr, enabled=not args.quiet)
     try:
@@ -210,6 +217,19 @@ def run_simulate(args) -> int:
         print("dctwin: warning: the solver did not converge; figures are approximate",
               file=sys.stderr)
     return EXIT_OK
+
+
+def _with_telemetry(layout, args):
+    """`--telemetry REPLAY [--at TIME]`: recorded GPU power on the mapped racks."""
+    if getattr(args, "at", None) and not getattr(args, "telemetry", None):
+        raise InputError("--at needs --telemetry REPLAY")
+    if not getattr(args, "telemetry", None):
+        return layout
+    from twin.telemetry.command import live_layout
+    try:
+        return live_layout(layout, args.telemetry, args.at)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
 
 
 def _write_outputs(args, result, layout, metrics, power=None) -> None:
