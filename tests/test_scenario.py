@@ -148,3 +148,12 @@ def test_sweep_covers_every_unit_and_solves_each_case_once(small):
     assert again.worst_inlet_max_c == result.worst_inlet_max_c
     assert runner.solves <= 1 + len(running)              # all from the cache
     assert not math.isnan(sum(result.worst_inlet_max_c.values()))
+
+
+def test_setting_the_power_of_an_equipped_rack_replaces_its_equipment():
+    layout = load_layout(LAYOUTS / "ab_failover_room.yaml")
+    rack = next(r for r in layout.racks if r.equipment)
+    applied = apply_scenario(layout, [Edit("set", rack.id, power_kw=rack.power_kw + 2.0)])
+    edited = applied.layout.rack(rack.id)
+    assert edited.equipment == [] and edited.power_kw == pytest.approx(rack.power_kw + 2.0)
+    assert layout.rack(rack.id).equipment                # the baseline keeps its equipment

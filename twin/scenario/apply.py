@@ -81,6 +81,8 @@ def _apply_one(layout: Layout, edit: Edit, failed: set) -> None:
             changes["airflow_m3s"] = None
         elif "airflow_m3s" in changes and kind == "rack":
             changes["delta_t_k"] = None
+        if "power_kw" in changes and kind == "rack":
+            layout.rack(edit.target).equipment = []   # the given power replaces the equipment's
         commands.set_fields(layout, edit.target, **changes).execute(layout)
     elif edit.action == "move":
         commands.move(layout, edit.target, edit.position_m).execute(layout)
