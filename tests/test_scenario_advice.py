@@ -64,3 +64,19 @@ def test_place_and_setpoint_commands(capsys):
     assert out.startswith(("1. facing", "no free position"))
     assert main(["place", str(SMALL), "--kw", "0", "--quiet"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_accurate_confirmation_is_warm_started_from_the_baseline():
+    layout = load_layout(REPO / "twin" / "layouts" / "ab_failover_room.yaml")
+    runner = Runner(0.3, "preview")
+    ranked = advise(layout, 1, 4.0, runner, top=2, solve_limit=2, confirm=1)
+    assert ranked[0].confirmed and "accurate" in ranked[0].reasons[-1]
+    assert runner._warm is not None                         # the accurate baseline state
+    from twin.thermal import solve
+    applied = apply_scenario(layout, ranked[0].edits)
+    cold = solve(applied.layout, cell_m=0.3, model="accurate")
+    worst = max(r.inlet_max_c for r in cold.racks.values())
+    assert abs(worst - ranked[0].worst_inlet_c) < 0.1          # warm start: same answer
+    again = runner.solves
+    runner.solve(applied.layout, model="accurate")
+    assert runner.solves == again                              # cached by layout hash

@@ -100,6 +100,13 @@ def power_deltas(base: Outcome, scen: Outcome) -> dict:
     return out
 
 
+def temperature_difference_k(base: Outcome, scen: Outcome):
+    """Scenario minus baseline air temperature per cell (K), for difference maps; None
+    when the grids differ."""
+    a, b = base.result.temperature_c, scen.result.temperature_c
+    return None if a.shape != b.shape else b - a
+
+
 def compare(base: Outcome, scen: Outcome) -> dict:
     """The "deltas" object of a report (JSON-ready)."""
     racks = rack_deltas(base, scen)

@@ -168,6 +168,8 @@ def advise(layout: Layout, count: int, power_kw: float, runner, top: int = 5,
             progress(n / max(len(chosen), 1), f"candidate {n + 1}/{len(chosen)}")
         _score(layout, cand, power_kw, dt, runner, base)
     chosen.sort(key=_rank)
+    if confirm > 0:
+        runner.solve(layout, "baseline", model="accurate")    # the warm start for the confirmations
     for cand in chosen[:confirm]:
         _score(layout, cand, power_kw, dt, runner, base, model="accurate")
         cand.confirmed = True
