@@ -20,6 +20,8 @@ def add_parsers(commands) -> None:
     which.add_argument("--fail", metavar="ID", nargs="+", action="extend",
                        help="fail these cooling units or power components")
     rep.add_argument("--out", metavar="DIR", required=True, help="folder for the report files")
+    rep.add_argument("--pdf", action="store_true",
+                     help="also write report.pdf (needs the desktop app's Qt)")
     rep.add_argument("--minutes", type=float, default=10.0, help="ride-through horizon (default 10)")
     rep.add_argument("--equipment-kj-per-k-kw", type=float, default=0.0, metavar="C",
                      help="equipment thermal mass in kJ/K per kW of rack power (default 0: air only)")
@@ -84,10 +86,27 @@ def run_report(args) -> int:
         names = write_report(study, args.out)
     except OSError as exc:
         raise InputError(f"cannot write the report into {args.out}: {exc.strerror or exc}") from None
+    if args.pdf:
+        names.append(_write_pdf(args.out))
     print(study.deltas["verdict"]["summary"])
     print(f"wrote {', '.join(names)} to {args.out} ({runner.solves} solves, "
           f"{runner.solve_seconds:.1f} s)")
     return 0
+
+
+def _write_pdf(folder: str) -> str:
+    """report.pdf from report.html, via Qt (twin.gui); InputError when Qt is missing."""
+    import os
+    from twin.cli import InputError, gui_available
+    if not gui_available():
+        raise InputError("--pdf needs the desktop app (Qt), which is not installed")
+    try:
+        from twin.gui.report_pdf import write_pdf
+    except ImportError as exc:
+        raise InputError(f"--pdf needs Qt: {exc}") from None
+    with open(os.path.join(folder, "report.html"), encoding="utf-8") as stream:
+        write_pdf(stream.read(), os.path.join(folder, "report.pdf"))
+    return "report.pdf"
 
 
 def run_sweep(args) -> int:
