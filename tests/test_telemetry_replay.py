@@ -85,6 +85,7 @@ def test_state_at_a_time_is_each_gpus_latest_row(replay_file):
     assert at15 == {("n-0", 0): 400.0, ("n-0", 1): 110.0}
     at99 = {s.key: s.power_w for s in rec.at(T0 + 99)}
     assert at99 == {("n-0", 0): 400.0, ("n-0", 1): 500.0, ("n-1", 0): 700.0}
+    assert {s.key: s.power_w for s in rec.at(T0 + 15)} == at15          # back in time
 
 
 def test_plays_at_real_speed(replay_file):

@@ -18,7 +18,7 @@ from typing import Callable, Optional
 from twin.model.layout import Layout
 from twin.telemetry.history import DEFAULT_CAPACITY, History
 from twin.telemetry.mapping import LivePower, live_power
-from twin.telemetry.sample import OFF, Frame
+from twin.telemetry.sample import OFF, STALE, Frame
 from twin.telemetry.source import Clock, TelemetrySource
 
 DEFAULT_INTERVAL_S = 2.0
@@ -78,7 +78,7 @@ class Poller:
             frame = self.source.read()
         except Exception as exc:             # a broken source must not end polling
             self.errors += 1
-            frame = Frame(time.time(), self.latest.samples if self.latest else (), "stale",
+            frame = Frame(time.time(), self.latest.samples if self.latest else (), STALE,
                           f"read failed: {exc}")
         self.history.add(frame)
         self.latest = frame

@@ -21,6 +21,8 @@ class Recording:
     def __init__(self, samples: list[GpuSample]):
         self.frames = frames(samples)
         self.times_s = [f.timestamp_s for f in self.frames]
+        self._cursor = 0                     # frames folded into _latest (playback moves forward)
+        self._latest: dict[tuple[str, int], GpuSample] = {}
 
     @classmethod
     def load(cls, path: PathLike) -> "Recording":
@@ -44,11 +46,14 @@ class Recording:
 
     def at(self, time_s: float) -> tuple[GpuSample, ...]:
         """Every GPU's latest sample at or before `time_s` (none before the first row)."""
-        latest: dict[tuple[str, int], GpuSample] = {}
-        for frame in self.frames[:bisect.bisect_right(self.times_s, time_s)]:
+        end = bisect.bisect_right(self.times_s, time_s)
+        if end < self._cursor:               # going back: fold again from the start
+            self._cursor, self._latest = 0, {}
+        for frame in self.frames[self._cursor:end]:
             for sample in frame.samples:
-                latest[sample.key] = sample
-        return tuple(latest.values())
+                self._latest[sample.key] = sample
+        self._cursor = end
+        return tuple(self._latest.values())
 
 
 class ReplaySource(TelemetrySource):
