@@ -60,6 +60,8 @@ class MainWindow(QMainWindow):
         self.floor.viewport().setAcceptDrops(False)
         self.restore_settings()
         self._on_replaced()
+        from twin.gui.telemetry_panel import attach_telemetry
+        self.telemetry = attach_telemetry(self)
 
     # -- construction ---------------------------------------------------------------
     def _make_docks(self) -> dict[str, QDockWidget]:

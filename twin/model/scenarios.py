@@ -123,7 +123,7 @@ def _ids(layout: Any) -> dict[str, str]:
 
 
 def check_edit(f: Any, edit: Edit, field_: str, known: dict[str, str]) -> None:
-    """One edit's values, its target, the fields its action needs or allows.
+    """One edit's values and fields (errors), and its target (a warning).
 
     `known` maps ids to kinds and gains the racks that "add" creates.
     """
@@ -145,8 +145,8 @@ def check_edit(f: Any, edit: Edit, field_: str, known: dict[str, str]) -> None:
     if edit.action == "add" and ("delta_t_k" in given) == ("airflow_m3s" in given):
         f.error(field_, '"add" needs exactly one of delta_t_k or airflow_m3s')
     problem = target_problem(edit, known)
-    if problem:
-        f.error(f"{field_}.target", problem)
+    if problem:     # a warning: deleting a rack must not block on a scenario naming it
+        f.warn(f"{field_}.target", problem + "; the scenario cannot be applied")
     elif edit.action == "add":
         known[edit.target] = "rack"
     elif edit.action == "remove":

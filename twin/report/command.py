@@ -49,9 +49,12 @@ def _load(path_text: str):
     if not path.is_file():
         raise InputError(f"layout file not found: {path}")
     try:
-        return load_layout(path)
+        layout = load_layout(path)
     except LayoutError as exc:
         raise InputError(str(exc)) from None
+    for warning in layout.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return layout
 
 
 def _runner(args):
