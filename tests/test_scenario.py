@@ -157,3 +157,18 @@ def test_setting_the_power_of_an_equipped_rack_replaces_its_equipment():
     edited = applied.layout.rack(rack.id)
     assert edited.equipment == [] and edited.power_kw == pytest.approx(rack.power_kw + 2.0)
     assert layout.rack(rack.id).equipment                # the baseline keeps its equipment
+
+
+def test_a_study_runs_in_the_background_and_can_be_cancelled(hall):
+    from twin.scenario.jobs import StudyJob
+    from twin.thermal import SolveCancelled
+    job = StudyJob(lambda runner: sweep(hall, runner, power=False), Runner(0.3, "preview")).start()
+    assert job.wait(120)
+    assert len(job.result().cases) == len(hall.cooling_units)
+    assert job.progress[0] > 0 and job.progress[1]
+    stopped = StudyJob(lambda runner: sweep(hall, runner, power=False), Runner(0.3, "preview"))
+    stopped.cancel()
+    stopped.start()
+    assert stopped.wait(60)
+    with pytest.raises(SolveCancelled):
+        stopped.result()
