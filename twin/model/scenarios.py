@@ -107,12 +107,12 @@ def check(f: Any, layout: Any) -> None:
             f.error(f"{field_}.name", f'scenario "{sc.name}" is defined twice '
                     f"(first as scenarios[{seen[sc.name]}])")
         seen.setdefault(sc.name, i)
-        known = _ids(layout)
+        known = known_ids(layout)
         for j, edit in enumerate(sc.edits):
             check_edit(f, edit, f"{field_}.edits[{j}]", known)
 
 
-def _ids(layout: Any) -> dict[str, str]:
+def known_ids(layout: Any) -> dict[str, str]:
     """id -> kind ("rack", "unit", "power") of everything an edit may name."""
     out = {r.id: "rack" for r in layout.racks}
     out.update({u.id: "unit" for u in layout.cooling_units})

@@ -88,5 +88,3 @@ def report_dict(layout, applied, base, scen, deltas, ride, runner) -> dict:
         "ride_through": ride.to_dict() if ride is not None else None,
     }
 
-
-__all__ = ["Study", "run_study", "power_with_failures"]

@@ -8,7 +8,6 @@ from pathlib import Path
 
 def add_parsers(commands) -> None:
     """Register the report and sweep subcommands."""
-    from twin.cli import add_solve_options
     rep = commands.add_parser(
         "report", help="compare a scenario with the baseline and write a report",
         description="Solve LAYOUT and a scenario of it (a named scenario from the file, or "

@@ -13,7 +13,7 @@ from typing import Iterable, Optional, Union
 
 from twin import commands
 from twin.model import Layout, Rack
-from twin.model.scenarios import Edit, Scenario, _ids, target_problem
+from twin.model.scenarios import Edit, Scenario, known_ids, target_problem
 
 
 class ScenarioError(ValueError):
@@ -53,7 +53,7 @@ def apply_scenario(layout: Layout, scenario: Union[Scenario, list[Edit]],
     work.scenarios = []
     work.source_path = layout.source_path
     failed: set[str] = set()
-    known = _ids(work)
+    known = known_ids(work)
     for j, edit in enumerate(edits):
         problem = target_problem(edit, known)
         try:
@@ -62,13 +62,13 @@ def apply_scenario(layout: Layout, scenario: Union[Scenario, list[Edit]],
             _apply_one(work, edit, failed)
         except commands.CommandError as exc:
             raise ScenarioError(f'scenario "{label}": edit {j + 1} ({edit.describe()}): {exc}') from None
-        known = _ids(work)
+        known = known_ids(work)
     return Applied(name=label, layout=work, failed_power=frozenset(failed), edits=list(edits))
 
 
 def _apply_one(layout: Layout, edit: Edit, failed: set) -> None:
     """Carry out one edit on `layout` (CommandError when refused)."""
-    kind = _ids(layout).get(edit.target)
+    kind = known_ids(layout).get(edit.target)
     if edit.action in ("fail", "restore"):
         if kind == "power":
             (failed.add if edit.action == "fail" else failed.discard)(edit.target)

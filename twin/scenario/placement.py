@@ -92,14 +92,9 @@ def candidates(layout: Layout, count: int, size_m: tuple) -> list[Candidate]:
             for j in range(int(ly / tile) + 1):
                 group = [(round(i * tile + k * step[0], 6), round(j * tile + k * step[1], 6))
                          for k in range(count)]
-                if all(_fits(layout, p, fp, facing) for p in group) and not _self_overlap(group, fp):
+                if all(_fits(layout, p, fp, facing) for p in group):
                     out.append(Candidate(group, facing, fp, float("nan")))
     return out
-
-
-def _self_overlap(group, fp) -> bool:
-    return len({p for p in group}) < len(group) or (len(group) > 1 and (
-        abs(group[1][0] - group[0][0]) < fp[0] - 1e-6 and abs(group[1][1] - group[0][1]) < fp[1] - 1e-6))
 
 
 def local_air_c(result, cand: Candidate, height_m: float) -> float:

@@ -71,17 +71,15 @@ def optimise(layout: Layout, runner, max_offset_k: float = 12.0, min_scale: floa
     start = runner.solves
     base = outcome()
     base_ok = inside(base)
-    offset = scale = 0.0
+    offset, scale = 0.0, 1.0
     if base_ok:
         offset = max_offset_k if inside(outcome(max_offset_k)) else _bisect(
             lambda o: inside(outcome(o)), 0.0, max_offset_k, tol_k)
         scale = min_scale if inside(outcome(0.0, min_scale)) else _bisect(
             lambda s: inside(outcome(0.0, s)), 1.0, min_scale, tol_scale)
-    else:
-        scale = 1.0
     temps = {e.target: e.supply_temp_c for e in _edits(layout, offset)}
-    return SetpointResult(offset, temps, scale if base_ok else 1.0, base.power.cooling_kw,
-                          outcome(offset).power.cooling_kw, outcome(0.0, scale or 1.0).power.cooling_kw,
+    return SetpointResult(offset, temps, scale, base.power.cooling_kw,
+                          outcome(offset).power.cooling_kw, outcome(0.0, scale).power.cooling_kw,
                           base_ok, runner.solves - start)
 
 
