@@ -229,3 +229,24 @@ def test_a_poller_on_a_machine_without_a_driver_reports_off_and_stops():
     poller.start()
     poller._thread.join(2.0)
     assert not poller.running and seen[0].state == OFF and seen[0].message == NO_DRIVER
+
+
+def test_after_every_gpu_fails_the_source_initialises_nvml_again():
+    fake = FakeNvml(gpus=2)
+    inits = []
+    real_init = fake.nvmlInit
+    fake.nvmlInit = lambda: (inits.append(1), real_init())
+    source = opened(fake)
+    good = source.read()
+    for gpu in (0, 1):
+        fake.fail[("*", gpu)] = pynvml.NVML_ERROR_DRIVER_NOT_LOADED
+    assert source.read().state == STALE                       # driver gone mid-run
+    fake.init_error = pynvml.NVML_ERROR_DRIVER_NOT_LOADED
+    frame = source.read()                                     # still gone: no crash, last values
+    assert frame.state == STALE and "NVML unavailable" in frame.message
+    assert [s.power_w for s in frame.samples] == [s.power_w for s in good.samples]
+    assert all(s.stale for s in frame.samples) and len(inits) == 2
+    fake.init_error = None
+    fake.fail.clear()
+    frame = source.read()                                     # driver back
+    assert frame.state == CONNECTED and len(inits) == 3 and not any(s.stale for s in frame.samples)

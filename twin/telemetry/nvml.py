@@ -47,6 +47,7 @@ class NvmlSource(TelemetrySource):
         self._last: dict[int, GpuSample] = {}
         self._xid: dict[int, int] = {}
         self._initialised = False
+        self._lost = ""                      # why every GPU failed the last read; "" if fine
 
     # -- connection ----------------------------------------------------------------------
     def _is(self, exc: BaseException, names: tuple[str, ...]) -> bool:
@@ -130,20 +131,50 @@ class NvmlSource(TelemetrySource):
         if self.state == OFF or not self._initialised:
             return Frame(self.clock(), (), OFF, self.message or NO_DRIVER)
         now = self.clock()
+        if self._lost and not self._reconnect():
+            return self._stale_frame(now, f"NVML unavailable ({self._lost}); keeping last values")
         self._poll_xid()
-        samples, warnings = [], []
+        samples, warnings, reasons = [], [], []
         for index, handle in enumerate(self._handles):
             try:
                 sample = self._read_gpu(now, index, handle)
                 self._last[index] = sample
             except Exception as exc:         # NVMLError or a broken binding: never crash
-                warnings.append(f"GPU {index}: {exc or type(exc).__name__}; keeping last values")
+                reasons.append(str(exc) or type(exc).__name__)
+                warnings.append(f"GPU {index}: {reasons[-1]}; keeping last values")
                 last = self._last.get(index) or GpuSample(now, self.host, index)
                 sample = last.as_stale()
             samples.append(sample)
+        if reasons and len(reasons) == len(self._handles):
+            self._lost = reasons[0]          # every GPU failed: initialise again next time
         self.state = STALE if warnings else CONNECTED
         self.message = "; ".join(warnings) if warnings else f"{len(samples)} GPUs"
         return Frame(now, tuple(samples), self.state, self.message, tuple(warnings))
+
+    def _stale_frame(self, now: float, message: str) -> Frame:
+        """Every GPU's last good values, marked stale, with one warning."""
+        samples = tuple((self._last.get(i) or GpuSample(now, self.host, i)).as_stale()
+                        for i in range(len(self._handles)))
+        self.state, self.message = STALE, message
+        return Frame(now, samples, STALE, message, (message,))
+
+    def _reconnect(self) -> bool:
+        """After every GPU failed a read (driver reloaded, GPUs reset): initialise NVML again."""
+        nvml = self.nvml
+        try:
+            self._call(nvml.nvmlShutdown)
+            nvml.nvmlInit()
+            count = nvml.nvmlDeviceGetCount()
+            handles = [nvml.nvmlDeviceGetHandleByIndex(i) for i in range(count)]
+        except Exception as exc:             # still gone: try again on the next read
+            self._lost = str(exc) or type(exc).__name__
+            return False
+        if count != len(self._handles):
+            self._last = {}
+        self._handles, self._lost = handles, ""
+        self._events = None
+        self._watch_xid()
+        return True
 
     def _read_gpu(self, now: float, index: int, handle: Any) -> GpuSample:
         nvml, field = self.nvml, self._field
