@@ -105,3 +105,18 @@ def test_sweep_prints_the_worst_case_per_rack(capsys):
     assert out.startswith("N-1 sweep")
     for rack in loads_layout(SMALL.read_text()).racks:
         assert f"\n{rack.id} " in out
+
+
+@needs_c1
+@pytest.mark.slow
+def test_fail_crah2_matches_a_hand_edited_room_with_the_accurate_model(tmp_path):
+    args = ["report", str(C1), "--fail", "CRAH-2", "--out", str(tmp_path),
+            "--model", "accurate", "--cell-m", "0.3", "--quiet"]
+    assert main(args) == 0
+    data = json.loads((tmp_path / "report.json").read_text())
+    edited = loads_layout(hand_failed(C1.read_text(), "CRAH-2"), "C1_failed.yaml")
+    result = solve(edited, cell_m=0.3, model="accurate")
+    assert data["scenario"]["racks"] == result_to_dict(
+        result, edited, room_metrics.compute(result, edited))["racks"]
+    base = data["baseline"]["racks"]
+    assert all(r["inlet_max_c"] > base[k]["inlet_max_c"] for k, r in data["scenario"]["racks"].items())

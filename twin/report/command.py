@@ -56,11 +56,11 @@ def _load(path_text: str):
     return layout
 
 
-def _runner(args):
+def _runner(args, warm_start: bool = True):
     from twin.cli import Progress
     from twin.scenario import Runner
     progress = Progress(sys.stderr, enabled=not args.quiet)
-    return Runner(args.cell_m, args.model, progress=progress), progress
+    return Runner(args.cell_m, args.model, progress=progress, warm_start=warm_start), progress
 
 
 def run_report(args) -> int:
@@ -75,7 +75,7 @@ def run_report(args) -> int:
         applied = apply_scenario(layout, chosen)
     except ScenarioError as exc:
         raise InputError(str(exc)) from None
-    runner, progress = _runner(args)
+    runner, progress = _runner(args, warm_start=False)    # figures equal `dctwin simulate`
     try:
         with sigint_flag() as cancelled:
             runner.cancel = cancelled

@@ -6,7 +6,8 @@
 The cache key is a SHA-256 of the layout text as dctwin writes it (scenarios
 left out) plus the model and cell size, so two layouts that save to the same
 file share one solve. Accurate solves start from the first accurate solve of
-the same room (its fields), which shortens the start-up.
+the same room (its fields), which shortens the start-up; `warm_start=False`
+gives answers independent of the order of solves (equal to `dctwin simulate`).
 """
 from __future__ import annotations
 
@@ -70,8 +71,9 @@ class Runner:
 
     def __init__(self, cell_m: float = 0.2, model: str = "accurate",
                  cache: Optional[ResultCache] = None, progress: Progress = None,
-                 cancel: Optional[Callable[[], bool]] = None):
+                 cancel: Optional[Callable[[], bool]] = None, warm_start: bool = True):
         self.cell_m, self.model = float(cell_m), model
+        self.warm_start = warm_start
         self.cache = cache if cache is not None else ResultCache()
         self.progress, self.cancel = progress, cancel
         self.solves = 0
@@ -87,8 +89,10 @@ class Runner:
             return hit
         t0 = time.perf_counter()
         progress = self._labelled(label)
-        result = self._solve_accurate(layout, progress) if model == "accurate" else \
-            self._solve_plain(layout, model, progress)
+        if model == "accurate" and self.warm_start:
+            result = self._solve_accurate(layout, progress)
+        else:
+            result = self._solve_plain(layout, model, progress)
         self.solves += 1
         self.solve_seconds += time.perf_counter() - t0
         self.cache.put(key, result)
