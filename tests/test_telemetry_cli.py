@@ -121,3 +121,9 @@ def test_the_replay_ships_with_the_layouts_but_is_not_a_layout():
     assert "default_hall_replay" not in bundled_layout_names()
     pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
     assert '"layouts/*.csv"' in pyproject
+
+
+def test_the_bundled_replay_is_what_the_generator_writes(tmp_path):
+    from twin.telemetry.demo import write_demo
+    write_demo(str(tmp_path / "again.csv"))
+    assert (tmp_path / "again.csv").read_text() == demo_replay_path().read_text()

@@ -127,6 +127,13 @@ def test_history_is_bounded_and_skips_stale_values():
     assert len(history.series(("nope", 0), "power_w")[0]) == 0
 
 
+def test_history_starts_afresh_when_time_goes_back():
+    history = History(capacity=8)
+    for t in (10, 11, 12, 0, 1):
+        history.add(Frame(t, (GpuSample(t, "h", 0, power_w=t),)))
+    assert history.series(("h", 0), "power_w")[0].tolist() == [0, 1]
+
+
 def test_debouncer_waits_for_the_interval_and_a_real_change():
     now = [0.0]
     d = Debouncer(10.0, 0.5, clock=lambda: now[0])

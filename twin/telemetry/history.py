@@ -40,6 +40,13 @@ class RingBuffer:
         order = np.roll(np.arange(self.capacity), -self._next)
         return self._times[order], self._values[order]
 
+    def last_time(self) -> float:
+        """Time of the newest value; -inf when empty."""
+        return float(self._times[(self._next - 1) % self.capacity]) if self._count else -float("inf")
+
+    def clear(self) -> None:
+        self._next = self._count = 0
+
     def last(self) -> float:
         if not self._count:
             raise IndexError("empty ring buffer")
@@ -72,6 +79,8 @@ class History:
                     buffers = {m: RingBuffer(self.capacity) for m in self.metrics}
                     self._buffers[sample.key] = buffers
                 for metric, ring in buffers.items():
+                    if sample.timestamp_s < ring.last_time():
+                        ring.clear()         # time went back (a replay looped): start afresh
                     value = getattr(sample, metric)
                     if value is not None:
                         ring.append(sample.timestamp_s, float(value))
