@@ -40,6 +40,8 @@ def test_synthetic_gpus_fill_the_tables_and_live_power_solves(window, panel, qtb
     with qtbot.waitSignal(panel.sigSolve, timeout=5000) as blocker:
         panel.live_box.setChecked(True)
     live_layout = blocker.args[0]
+    caption = window.floor.items[racks[0]].caption
+    assert caption.endswith("kW live") and caption.startswith(f"{panel.live.racks[racks[0]].live_kw:.1f}")
     assert live_layout is not window.document.layout
     assert live_layout.rack(racks[0]).power_kw == pytest.approx(panel.live.racks[racks[0]].live_kw)
     qtbot.waitUntil(lambda: len(panel.poller.history.series((racks[0], 0), "power_w")[0]) >= 3,
@@ -49,6 +51,7 @@ def test_synthetic_gpus_fill_the_tables_and_live_power_solves(window, panel, qtb
     with qtbot.waitSignal(panel.sigSolve, timeout=5000) as blocker:
         panel.live_box.setChecked(False)
     assert blocker.args[0] is window.document.layout
+    qtbot.waitUntil(lambda: not window.floor.items[racks[0]].caption.endswith("live"), timeout=5000)
 
 
 def test_a_lost_gpu_shows_stale_values_and_a_warning(window, panel, qtbot):

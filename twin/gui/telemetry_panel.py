@@ -54,6 +54,7 @@ class TelemetryPanel(QWidget):
     sigSolve = Signal(object)            # a Layout to solve: live or design
     sigMessage = Signal(str, bool)       # status-bar text, is-warning
     sigState = Signal(str, str)          # source state, message
+    sigLive = Signal()                   # new live rack power, or live mode toggled
     _sigFrame = Signal(object, object)   # from the polling thread: Frame, LivePower
     _sigResolve = Signal(object)         # from the polling thread: LivePower
 
@@ -191,6 +192,7 @@ class TelemetryPanel(QWidget):
         _set_rows(self.rack_table, [[r.rack_id, f"{r.design_kw:.1f}", f"{r.live_kw:.1f}"]
                                     for r in racks])
         self._update_sparklines()
+        self.sigLive.emit()
 
     def _selected_key(self):
         rows = self.gpu_table.selectionModel().selectedRows()
@@ -217,10 +219,22 @@ class TelemetryPanel(QWidget):
             self.sigSolve.emit(apply_live_power(self.document.layout, self.live))
         elif not on:
             self.sigSolve.emit(self.document.layout)
+        self.sigLive.emit()
 
     def _on_replaced(self) -> None:
         if self.poller is not None:
             self.poller.layout = self.document.layout
+
+
+def show_live_captions(window, panel: TelemetryPanel) -> None:
+    """In live mode and power colours, racks on live power show it as their caption."""
+    floor = window.floor
+    if not panel.live_box.isChecked() or panel.live is None or floor.color_mode != "power":
+        return
+    for rack in panel.live.racks.values():
+        item = floor.items.get(rack.rack_id)
+        if item is not None:
+            item.set_look(item.facing, item.fill, f"{rack.live_kw:.1f} kW live")
 
 
 def attach_telemetry(window) -> TelemetryPanel:
@@ -238,6 +252,8 @@ def attach_telemetry(window) -> TelemetryPanel:
     panel.sigState.connect(lambda state, message: label.setText(
         message if state in (OFF, STALE) else f"telemetry {state}"))
     panel.sigSolve.connect(window.solver.solve_now)
+    panel.sigLive.connect(lambda: show_live_captions(window, panel))
+    window.solver.sigUpdate.connect(lambda _update: show_live_captions(window, panel))
     panel.sigMessage.connect(lambda text, warning: warning and window.show_message(text, True))
     window.installEventFilter(panel)
     panel.start("nvml")
