@@ -250,3 +250,10 @@ def test_after_every_gpu_fails_the_source_initialises_nvml_again():
     fake.fail.clear()
     frame = source.read()                                     # driver back
     assert frame.state == CONNECTED and len(inits) == 3 and not any(s.stale for s in frame.samples)
+
+
+def test_a_broken_binding_at_start_turns_off():
+    fake = FakeNvml()
+    fake.nvmlDeviceGetCount = lambda: (_ for _ in ()).throw(OSError("cannot map"))
+    frame = opened(fake).read()
+    assert frame.state == OFF and "OSError: cannot map" in frame.message

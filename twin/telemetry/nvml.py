@@ -70,6 +70,8 @@ class NvmlSource(TelemetrySource):
             if self._is(exc, _NO_DRIVER_ERRORS):
                 return self._off(NO_DRIVER)
             return self._off(f"NVML could not start: {exc}; telemetry off")
+        except Exception as exc:             # a broken binding or library: still never crash
+            return self._off(f"NVML could not start: {type(exc).__name__}: {exc}; telemetry off")
         self._watch_xid()
         self.state = CONNECTED
         driver = f", driver {self.driver_version}" if self.driver_version else ""
