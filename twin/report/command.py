@@ -24,7 +24,7 @@ def add_parsers(commands) -> None:
     rep.add_argument("--minutes", type=float, default=10.0, help="ride-through horizon (default 10)")
     rep.add_argument("--equipment-kj-per-k-kw", type=float, default=0.0, metavar="C",
                      help="equipment thermal mass in kJ/K per kW of rack power (default 0: air only)")
-    _common(rep)
+    _common(rep, json_out=False)
     sw = commands.add_parser(
         "sweep", help="fail each cooling unit and power component in turn (N-1)",
         description="Fail each running cooling unit and each power component of LAYOUT alone "
@@ -34,9 +34,16 @@ def add_parsers(commands) -> None:
     _common(sw)
 
 
-def _common(parser) -> None:
-    from twin.cli import add_solve_options
-    add_solve_options(parser)
+def _common(parser, json_out: bool = True) -> None:
+    """--cell-m, --model, --quiet (and --json OUT) as for `dctwin simulate`, plus --debug."""
+    from twin.cli import MODELS, _positive_float
+    parser.add_argument("--cell-m", type=_positive_float, default=0.2, metavar="M",
+                        help="grid cell size in metres (default 0.2)")
+    parser.add_argument("--model", choices=MODELS, default="accurate",
+                        help="thermal model (default accurate; preview is faster, coarser)")
+    if json_out:
+        parser.add_argument("--json", metavar="OUT", help="also write the results as JSON to OUT")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show tracebacks of internal errors")
 

@@ -19,7 +19,7 @@ def add_parsers(commands) -> None:
                        help="candidates solved after the pre-rank (default 12)")
     place.add_argument("--confirm", type=int, default=0, metavar="M",
                        help="re-solve the leading M with the accurate model (default 0)")
-    _common(place)
+    _common(place, json_out=False)
     place.set_defaults(model="preview")
     sp = commands.add_parser(
         "setpoint", help="warmest supply temperature and least airflow inside the recommended range",
