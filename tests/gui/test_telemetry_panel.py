@@ -74,3 +74,8 @@ def test_a_standalone_panel_stops_its_thread(qtbot, window):
     thread = p.poller._thread
     p.stop()
     assert not thread.is_alive() and p.poller is None
+
+
+def test_the_interval_is_a_setting(window, panel):
+    panel.interval_box.setValue(5.0)
+    assert panel.interval_s == 5.0 and float(window.settings.value("telemetry/interval_s")) == 5.0

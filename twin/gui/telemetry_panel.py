@@ -10,11 +10,11 @@ from typing import Optional
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
-                               QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox, QFileDialog,
+                               QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
-from twin.telemetry import (NvmlSource, Poller, ReplaySource, SyntheticSource, apply_live_power)
+from twin.telemetry import NvmlSource, Poller, ReplaySource, SyntheticSource, apply_live_power
 from twin.telemetry.sample import CONNECTED, ENDED, OFF, STALE, Frame
 
 SOURCES = (("nvml", "NVML (this machine)"), ("demo", "Demo recording"),
@@ -77,12 +77,20 @@ class TelemetryPanel(QWidget):
             self.source_box.addItem(label, key)
         self.start_button = QPushButton("Start")
         self.start_button.clicked.connect(self._toggle)
+        self.interval_box = QDoubleSpinBox()
+        self.interval_box.setRange(0.1, 3600.0)
+        self.interval_box.setDecimals(1)
+        self.interval_box.setSuffix(" s")
+        self.interval_box.setValue(self.interval_s)
+        self.interval_box.setToolTip("polling interval (applies at the next start)")
+        self.interval_box.valueChanged.connect(lambda value: setattr(self, "interval_s", value))
         self.live_box = QCheckBox("Live power")
         self.live_box.setToolTip("solve with measured rack power instead of the design power")
         self.live_box.toggled.connect(self._on_live_toggled)
         self.state_label = QLabel("off")
         top = QHBoxLayout()
-        for w in (self.source_box, self.start_button, self.live_box, self.state_label):
+        for w in (self.source_box, self.start_button, QLabel("every"), self.interval_box,
+                  self.live_box, self.state_label):
             top.addWidget(w)
         top.addStretch(1)
         self.gpu_table = self._table(GPU_COLUMNS)
@@ -239,7 +247,9 @@ def show_live_captions(window, panel: TelemetryPanel) -> None:
 
 def attach_telemetry(window) -> TelemetryPanel:
     """Add the panel to a main window as a hidden dock (Panels menu) and probe NVML."""
-    panel = TelemetryPanel(window.document)
+    panel = TelemetryPanel(window.document, float(window.settings.value("telemetry/interval_s", 2.0)))
+    panel.interval_box.valueChanged.connect(
+        lambda value: window.settings.setValue("telemetry/interval_s", value))
     dock = QDockWidget("Telemetry", window)
     dock.setObjectName("telemetryDock")
     dock.setWidget(panel)
