@@ -11,11 +11,11 @@ from pathlib import Path
 ROOMS = Path(__file__).resolve().parent / "rooms"
 
 
-def room_table(folder: Path) -> str:
-    """Markdown section for one room's result.json."""
-    r = json.loads((folder / "result.json").read_text())
+def room_table(folder: Path, result_name: str = "result.json") -> str:
+    """Markdown section for one of a room's result files."""
+    r = json.loads((folder / result_name).read_text())
     c, e = r["cfd"], r["energy_balance"]
-    lines = [f"### {folder.name}",
+    lines = [f"### {folder.name} ({result_name})",
              f"{r['grid']['cell_m']} m grid, {r['grid']['cells']} cells, {c['iterations']} iterations "
              f"({c['averaged_iters']} averaged), {r['solve_seconds']:.0f} s; energy balance "
              f"{e['error_pct']:+.2f} % of {e['it_power_kw']:.0f} kW", "",
@@ -36,8 +36,8 @@ def room_table(folder: Path) -> str:
 def main(argv=None) -> int:
     names = (argv if argv is not None else sys.argv[1:]) or sorted(p.name for p in ROOMS.iterdir())
     for name in names:
-        if (ROOMS / name / "result.json").exists():
-            print(room_table(ROOMS / name))
+        for result in sorted((ROOMS / name).glob("result*.json")):
+            print(room_table(ROOMS / name, result.name))
     return 0
 
 
