@@ -196,3 +196,12 @@ def test_tiny_room_end_to_end(tmp_path):
     with np.load(tmp_path / "fields.npz") as f:
         assert f["T"].shape == (16, 12, 12) and np.isnan(f["T"][6, 2, 0])
         assert np.nanmin(f["T"]) > 17.5
+
+
+def test_missing_openfoam_is_a_clear_error(monkeypatch):
+    from twin.cfd import run
+    monkeypatch.setattr(run, "BASHRC_CANDIDATES", ("/nonexistent/etc/bashrc",))
+    monkeypatch.delenv("FOAM_BASHRC", raising=False)
+    monkeypatch.delenv("WM_PROJECT_DIR", raising=False)
+    with pytest.raises(run.OpenFOAMNotFound, match="apt-get install openfoam"):
+        run.openfoam_env()
