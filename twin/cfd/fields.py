@@ -46,12 +46,12 @@ def _temperature(grid: Grid, t0_c: float) -> str:
     return _field("T", f"uniform {fmt(t0_c)}", "type zeroGradient;", patches)
 
 
-def _turbulence(grid: Grid, name: str, init: float) -> str:
+def _turbulence(grid: Grid, name: str, init: float, intensity: float, length_m: float) -> str:
     """k or epsilon: 5 % intensity inflows, zero gradient outflows, wall functions."""
     patches = {}
     for p in grid.patches:
         if _inflow(p):
-            k, eps = inflow_turbulence(_speed(p))
+            k, eps = inflow_turbulence(_speed(p), intensity, length_m)
             patches[p.name] = f"type fixedValue; value uniform {fmt(k if name == 'k' else eps)};"
         else:
             patches[p.name] = "type zeroGradient;"
@@ -59,10 +59,10 @@ def _turbulence(grid: Grid, name: str, init: float) -> str:
     return _field(name, f"uniform {fmt(init)}", f"type {wall}; value uniform {fmt(init)};", patches)
 
 
-def all_fields(grid: Grid, t_start_offset_k: float, k0_m2s2: float, epsilon0_m2s3: float) -> dict[str, str]:
-    """Every field file of `0/`, keyed by field name (k0, epsilon0: initial turbulence)."""
+def all_fields(grid: Grid, s) -> dict[str, str]:
+    """Every field file of `0/`, keyed by field name; `s` is the case's CaseSettings."""
     names = [p.name for p in grid.patches]
-    t0_c = grid.supply_temp_c + t_start_offset_k
+    t0_c = grid.supply_temp_c + s.t_start_offset_k
     return {
         "U": _field("U", "uniform (0 0 0)", "type noSlip;",
                     {p.name: f"type fixedValue; value uniform {vec(p.velocity_ms)};" for p in grid.patches}),
@@ -71,8 +71,8 @@ def all_fields(grid: Grid, t_start_offset_k: float, k0_m2s2: float, epsilon0_m2s
         "p": _field("p", "uniform 0", "type calculated; value uniform 0;",
                     {n: "type calculated; value uniform 0;" for n in names}),
         "T": _temperature(grid, t0_c),
-        "k": _turbulence(grid, "k", k0_m2s2),
-        "epsilon": _turbulence(grid, "epsilon", epsilon0_m2s3),
+        "k": _turbulence(grid, "k", s.k0_m2s2, s.inflow_intensity, s.inflow_length_m),
+        "epsilon": _turbulence(grid, "epsilon", s.epsilon0_m2s3, s.inflow_intensity, s.inflow_length_m),
         "nut": _field("nut", "uniform 0", "type nutkWallFunction; value uniform 0;",
                       {n: "type calculated; value uniform 0;" for n in names}),
         "alphat": _field("alphat", "uniform 0",

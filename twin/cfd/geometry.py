@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 AXIS = {"x": 0, "y": 1, "z": 2}
-TURB_INTENSITY = 0.05      # inflow turbulence intensity
-TURB_LENGTH_M = 0.1        # inflow mixing length
 C_MU = 0.09
 
 
@@ -88,10 +86,10 @@ class Grid:
         return [p for p in self.patches if p.kind == kind]
 
 
-def inflow_turbulence(speed_ms: float) -> tuple[float, float]:
-    """k (m2/s2) and epsilon (m2/s3) of an inflow at 5 % intensity, 0.1 m mixing length."""
-    k = max(1.5 * (TURB_INTENSITY * speed_ms) ** 2, 1e-6)
-    return k, C_MU ** 0.75 * k ** 1.5 / TURB_LENGTH_M
+def inflow_turbulence(speed_ms: float, intensity: float = 0.05, length_m: float = 0.1) -> tuple[float, float]:
+    """k (m2/s2) and epsilon (m2/s3) of an inflow of given turbulence intensity and mixing length."""
+    k = max(1.5 * (intensity * speed_ms) ** 2, 1e-6)
+    return k, C_MU ** 0.75 * k ** 1.5 / length_m
 
 
 def _box_cells(pos_m, size_m, cell_m) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
