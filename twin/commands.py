@@ -416,3 +416,89 @@ class CommandStack:
         self._undone.clear()
         self._clean = 0
         self._emit("clear", None)
+
+
+# -- rack equipment -------------------------------------------------------------
+
+EQUIPMENT_FIELDS = ("model", "position_u", "count", "utilization_pct")
+
+
+def _refresh_power(layout: Layout) -> None:
+    """Re-derive power_kw of racks with equipment; unknown models are left to validation."""
+    from twin.model import refresh_rack_power
+    try:
+        refresh_rack_power(layout)
+    except KeyError:
+        pass
+
+
+class SetEquipment(Command):
+    """Replace a rack's equipment list; its power_kw follows (refresh_rack_power)."""
+
+    def __init__(self, rack_id: str, equipment: list, label: str = ""):
+        super().__init__()
+        self.item_id = rack_id
+        self.equipment = copy.deepcopy(list(equipment))
+        self.before: Optional[tuple[list, float]] = None
+        self.label = label or f"edit equipment of {rack_id}"
+
+    def redo(self, layout: Layout) -> None:
+        rack = layout.rack(self.item_id)
+        if self.before is None:
+            self.before = (copy.deepcopy(rack.equipment), rack.power_kw)
+        rack.equipment = copy.deepcopy(self.equipment)
+        _refresh_power(layout)
+
+    def undo(self, layout: Layout) -> None:
+        rack = layout.rack(self.item_id)
+        rack.equipment, rack.power_kw = copy.deepcopy(self.before[0]), self.before[1]
+
+
+def _rack_equipment(layout: Layout, rack_id: str) -> list:
+    kind, rack, _ = find_item(layout, rack_id)
+    if kind != "rack":
+        raise CommandError(f'"{rack_id}" is a cooling unit; only racks hold equipment')
+    return copy.deepcopy(rack.equipment)
+
+
+def _check_model(layout: Layout, model: str, label: str) -> None:
+    from twin.model.catalog import equipment_types
+    if model not in equipment_types(layout):
+        raise CommandError(f'{label} refused: no equipment model "{model}" in the catalog')
+
+
+def edit_equipment(layout: Layout, rack_id: str, index: int, label: str = "",
+                   **changes: Any) -> SetEquipment:
+    """Change fields of one equipment entry, e.g. `edit_equipment(layout, "A1", 0, count=2)`."""
+    items = _rack_equipment(layout, rack_id)
+    label = label or f"edit equipment of {rack_id}"
+    if not 0 <= index < len(items):
+        raise CommandError(f"{label} refused: rack {rack_id} has no equipment entry {index}")
+    unknown = [name for name in changes if name not in EQUIPMENT_FIELDS]
+    if unknown:
+        raise CommandError(f"{label} refused: equipment has no field {unknown[0]!r}")
+    if "model" in changes:
+        _check_model(layout, changes["model"], label)
+    for name, value in changes.items():
+        setattr(items[index], name, value)
+    return SetEquipment(rack_id, items, label)
+
+
+def add_equipment(layout: Layout, rack_id: str, model: str, position_u: float,
+                  count: Optional[int] = None, utilization_pct: Optional[float] = None) -> SetEquipment:
+    """Mount `count` units of a catalog model in a rack from rack unit `position_u` up."""
+    from twin.model import Equipment
+    items = _rack_equipment(layout, rack_id)
+    label = f"add {model} to {rack_id}"
+    _check_model(layout, model, label)
+    items.append(Equipment(model, position_u, count, utilization_pct))
+    return SetEquipment(rack_id, items, label)
+
+
+def remove_equipment(layout: Layout, rack_id: str, index: int) -> SetEquipment:
+    """Take one equipment entry out of a rack; the last one leaves power_kw as it was."""
+    items = _rack_equipment(layout, rack_id)
+    if not 0 <= index < len(items):
+        raise CommandError(f"remove equipment refused: rack {rack_id} has no entry {index}")
+    removed = items.pop(index)
+    return SetEquipment(rack_id, items, f"remove {removed.model} from {rack_id}")
