@@ -133,24 +133,39 @@ def compare(base: Outcome, scen: Outcome) -> dict:
     return out
 
 
+WORSE_K = 0.5     # a rack already above the allowable maximum that warms more than this fails
+
+
 def verdict(deltas: dict, scen: Outcome) -> dict:
-    """Does the change hold? `holds` is False when any rack is above the allowable
-    intake maximum, a rack loses power, or a power component is over its limit."""
-    problems = []
+    """Does the change hold? Not when it puts a rack above the allowable intake maximum,
+    warms one already above it by more than WORSE_K, leaves racks without power, or puts
+    a power component over its continuous limit. What already fails in the baseline is
+    listed as a warning."""
     allowable = scen.metrics.allowable_c[1]
-    if deltas["above_allowable"]:
-        problems.append(f"racks above the allowable {allowable:g} degC intake maximum: "
-                        + ", ".join(deltas["above_allowable"]))
+    new = deltas["newly_above_allowable"]
+    already = [r for r in deltas["above_allowable"] if r not in new]
+    worse = [r for r in already
+             if (deltas["racks"].get(r, {}).get("inlet_max_delta_k") or 0.0) > WORSE_K]
+    problems = []
+    if new:
+        problems.append(f"racks newly above the allowable {allowable:g} degC intake maximum: "
+                        + ", ".join(new))
+    if worse:
+        problems.append(f"racks already above {allowable:g} degC get more than {WORSE_K:g} K "
+                        "hotter: " + ", ".join(worse))
     if deltas["dark_racks"]:
         problems.append("racks without power: " + ", ".join(deltas["dark_racks"]))
-    if scen.power.overloaded:
-        problems.append("power components over their continuous limit: "
-                        + ", ".join(scen.power.overloaded))
+    if deltas["newly_overloaded"]:
+        problems.append("power components newly over their continuous limit: "
+                        + ", ".join(deltas["newly_overloaded"]))
     warnings = []
+    if already:
+        warnings.append(f"already above the allowable {allowable:g} degC in the baseline: "
+                        + ", ".join(already))
     if deltas["newly_above_recommended"]:
         warnings.append(f"racks newly above the recommended {scen.metrics.recommended_c[1]:g} "
                         "degC: " + ", ".join(deltas["newly_above_recommended"]))
     holds = not problems
-    text = "HOLDS" if holds else "FAILS"
-    summary = f"{scen.name}: {text}" + (f" ({'; '.join(problems)})" if problems else "")
+    summary = f"{scen.name}: {'HOLDS' if holds else 'FAILS'}" + (
+        f" ({'; '.join(problems)})" if problems else "")
     return {"holds": holds, "problems": problems, "warnings": warnings, "summary": summary}
