@@ -62,6 +62,8 @@ class MainWindow(QMainWindow):
         self._on_replaced()
         from twin.gui.telemetry_panel import attach_telemetry
         self.telemetry = attach_telemetry(self)
+        from twin.gui.power_panel import attach_power
+        self.power = attach_power(self)
 
     # -- construction ---------------------------------------------------------------
     def _make_docks(self) -> dict[str, QDockWidget]:
