@@ -3,7 +3,7 @@
 Structure comes from `twin.power.chain` (networkx); each layer is ordered by
 the mean position of its sources so edges cross little. Components are
 coloured by utilisation; a failed component (one failover case) is grey and
-crossed out, and what it overloads is red.
+crossed out, and what it overloads is red, labelled with its load in that case.
 """
 from __future__ import annotations
 
@@ -68,7 +68,8 @@ class PowerChainView(QGraphicsView):
                    rack_id: str = "") -> None:
         """Redraw; `failed` shows one failover case, `rack_id` outlines a rack."""
         self.failed, self.selected_rack = failed, rack_id
-        overloaded = {v.component for v in result.failover.violations if v.failed == failed}
+        overloaded = {v.component: v.utilization_pct for v in result.failover.violations
+                      if v.failed == failed and v.component is not None}
         dark = {r for v in result.failover.violations if v.failed == failed for r in v.racks
                 if v.problem == "outage"}
         scene = self.scene()
@@ -100,14 +101,14 @@ class PowerChainView(QGraphicsView):
         return RACK_W if chain.kind(node) == "rack" else NODE_W
 
     def _node(self, chain: Chain, result, node: str, x: float, y: float,
-              overloaded: set, dark: set) -> None:
+              overloaded: dict, dark: set) -> None:
         rack = chain.kind(node) == "rack"
         w, h = (RACK_W, RACK_H) if rack else (NODE_W, NODE_H)
         load = result.components.get(node)
         pct = load.utilization_pct if load is not None else None
         color = RACK_COLOR if rack else node_color(pct, result.limit_pct)
         if node in overloaded:
-            color = OVER_COLOR
+            color, pct = OVER_COLOR, overloaded[node]
         if node == self.failed or node in dark:
             color = FAILED_COLOR
         self.colors[node] = color
@@ -115,6 +116,8 @@ class PowerChainView(QGraphicsView):
         box = self.scene().addRect(QRectF(x - w / 2, y - h / 2, w, h), pen, QBrush(color))
         box.setToolTip(self._tooltip(node, load))
         text = node if rack or pct is None else f"{node}\n{pct:.0f} %"
+        if node == self.failed:
+            text = f"{node}\nfailed"
         label = self.scene().addText(text, QFont("Sans", 6 if rack else 7))
         label.setDefaultTextColor(Qt.black)
         rect = label.boundingRect()

@@ -13,8 +13,8 @@ from typing import Optional
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDockWidget, QFormLayout, QLabel, QListWidget, QListWidgetItem,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDockWidget, QFormLayout, QFrame, QLabel, QListWidget,
+                               QListWidgetItem, QScrollArea, QTabWidget, QVBoxLayout, QWidget)
 
 from twin.gui import theme
 from twin.gui.power_chain_view import PowerChainView
@@ -94,13 +94,16 @@ class PowerPanel(QWidget):
                            ("facility", "Facility"), ("pue", "PUE")):
             self.totals[key] = QLabel("—")
             self.totals[key].setObjectName(f"power_{key}")
+            self.totals[key].setWordWrap(True)
             form.addRow(label, self.totals[key])
         self.verdict = QLabel("—")
         self.verdict.setObjectName("failoverVerdict")
         self.verdict.setWordWrap(True)
         self.violations = QListWidget()
         self.violations.setObjectName("failoverViolations")
-        self.violations.setMaximumHeight(110)
+        self.violations.setMaximumHeight(120)
+        self.violations.setWordWrap(True)
+        self.violations.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.violations.currentItemChanged.connect(self._on_case_chosen)
         self.chart = LoadChart()
         self.chain_view = PowerChainView()
@@ -201,7 +204,11 @@ def attach_power(window) -> PowerPanel:
     panel = PowerPanel(window.document)
     dock = QDockWidget("Power", window)
     dock.setObjectName("powerDock")
-    dock.setWidget(panel)
+    scroll = QScrollArea()                 # keeps the dock from raising the window's minimum size
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.NoFrame)
+    scroll.setWidget(panel)
+    dock.setWidget(scroll)
     window.addDockWidget(Qt.RightDockWidgetArea, dock)
     results = window.docks.get("results")
     if results is not None and not window.restoreDockWidget(dock):
