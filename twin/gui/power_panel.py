@@ -37,7 +37,7 @@ class LoadChart(pg.PlotWidget):
         self.getPlotItem().invertY(True)
         self.bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7)
         self.limit = pg.InfiniteLine(angle=90, pen=pg.mkPen((230, 140, 0), width=2, style=Qt.DashLine),
-                                     label="limit", labelOpts={"position": 0.97})
+                                     label="limit", labelOpts={"position": 0.97, "color": (200, 110, 0)})
         self.rating = pg.InfiniteLine(pos=100, angle=90, pen=pg.mkPen((200, 0, 0), width=1))
         for item in (self.bars, self.limit, self.rating):
             self.addItem(item)
