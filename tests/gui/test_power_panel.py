@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from conftest import wait_solved
+from twin import commands as C
 from twin.model import bundled_layout
 from twin.power import analyze
 
@@ -12,6 +13,7 @@ from twin.power import analyze
 @pytest.fixture
 def hall(make_window, qtbot):
     window = make_window(bundled_layout("default_hall"))
+    window.power_dock.raise_()
     wait_solved(qtbot, window)
     return window
 
@@ -21,6 +23,7 @@ def ab_room(make_window, qtbot, tmp_path):
     path = tmp_path / "ab.yaml"
     shutil.copy(bundled_layout("ab_failover_room"), path)
     window = make_window(path)
+    window.power_dock.raise_()
     wait_solved(qtbot, window)
     return window
 
@@ -57,6 +60,16 @@ def test_failover_violations_are_listed_and_drawn(ab_room):
     assert view.failed == "PDU-A"
     assert view.colors["PDU-A"].name() != view.colors["PDU-B"].name()
     assert view.colors["PDU-B"].red() > 200 and view.colors["PDU-B"].green() < 100
+
+
+def test_hidden_panel_catches_up_when_shown(ab_room, qtbot):
+    ab_room.docks["results"].raise_()
+    qtbot.waitUntil(lambda: not ab_room.power.on_screen)
+    ab_room.document.execute(C.edit_equipment(ab_room.document.layout, "A1", 0, utilization_pct=0))
+    assert ab_room.power.stale and ab_room.power.totals["it"].text().startswith("52.5 kW")
+    ab_room.power_dock.raise_()
+    qtbot.waitUntil(lambda: not ab_room.power.stale)
+    assert ab_room.power.totals["it"].text().startswith("46.5 kW")
 
 
 def test_rack_selection_shows_cords_and_equipment(ab_room):

@@ -85,6 +85,8 @@ class PowerPanel(QWidget):
         self.rack_id = ""
         self.last_ms = 0.0               # time of the last analysis
         self.bar_rows: list[tuple[str, float, float, float, bool]] = []
+        self.stale = False
+        self.on_screen = True            # False while its dock is closed or behind another tab
         self._build()
 
     def _build(self) -> None:
@@ -131,11 +133,21 @@ class PowerPanel(QWidget):
 
     def show_rack(self, item_id: str) -> None:
         self.rack_id = item_id
+        if self.stale:
+            return
         self.editor.show_rack(item_id, self.result)
         self._draw_chain()
 
     def refresh(self) -> None:
-        """Re-run the power analysis of the layout as it stands and show it."""
+        """Re-run the power analysis of the layout as it stands and show it.
+
+        While the panel is hidden (another dock tab in front) this only marks it
+        stale; it catches up when shown, so hidden it costs edits nothing.
+        """
+        if not self.on_screen and self.result is not None:
+            self.stale = True
+            return
+        self.stale = False
         layout = self.document.layout
         start = time.perf_counter()
         self.result = analyze(layout, self.thermal)
@@ -146,6 +158,12 @@ class PowerPanel(QWidget):
         self._show_failover(self.result)
         self.editor.show_rack(self.rack_id, self.result)
         self._draw_chain()
+
+    def set_on_screen(self, on_screen: bool) -> None:
+        """The dock was shown or hidden (a tab change counts); catch up when shown."""
+        self.on_screen = on_screen
+        if on_screen and self.stale:
+            self.refresh()
 
     # -- showing ------------------------------------------------------------------------
     def _show_totals(self, r) -> None:
@@ -211,11 +229,13 @@ def attach_power(window) -> PowerPanel:
     dock.setWidget(scroll)
     window.addDockWidget(Qt.RightDockWidgetArea, dock)
     results = window.docks.get("results")
-    if results is not None and not window.restoreDockWidget(dock):
+    restored = window.settings.value("window/state") is not None and window.restoreDockWidget(dock)
+    if results is not None and not restored:
         window.tabifyDockWidget(results, dock)
         results.raise_()
     window.acts.panels_menu.addAction(dock.toggleViewAction())
     window.power_dock = dock
+    dock.visibilityChanged.connect(panel.set_on_screen)
 
     def follow_theme(name: str) -> None:
         panel.chart.set_colors(*theme.plot_colors(theme.resolve(name)))
