@@ -115,3 +115,19 @@ def test_utilisation_edit_through_the_table(ab_room, qtbot):
     qtbot.keyClicks(field, "50")
     qtbot.keyClick(field, Qt.Key_Return)
     assert ab_room.document.layout.rack("A1").power_kw == pytest.approx(2.0 + 4.1 + 0.75)
+
+
+def test_add_and_remove_equipment_buttons(ab_room, qtbot):
+    rack = ab_room.document.layout.rack("A1")
+    ab_room.floor.select("A1")
+    editor = ab_room.power.editor
+    editor.add_model.setCurrentText("cpu-server-1u")
+    qtbot.mouseClick(editor.add_button, Qt.LeftButton)
+    assert [e.model for e in rack.equipment][-1] == "cpu-server-1u" and rack.equipment[-1].position_u == 41
+    assert isinstance(rack.equipment[-1].position_u, int)
+    assert rack.power_kw == pytest.approx(8.75 + 0.45) and editor.table.rowCount() == 3
+    editor.table.setCurrentCell(0, 1)
+    qtbot.mouseClick(editor.remove_button, Qt.LeftButton)
+    assert [e.model for e in rack.equipment] == ["ib-switch-ndr-1u", "cpu-server-1u"]
+    assert editor.table.cellWidget(0, 0).currentText() == "ib-switch-ndr-1u"
+    assert ab_room.document.stack.undo_label() == "remove dgx-h100 from A1"

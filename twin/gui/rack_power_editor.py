@@ -176,6 +176,7 @@ class RackPowerEditor(QWidget):
         types = equipment_types(self.layout_)
         top = max((e.position_u + types[e.model].u_height * e.units for e in rack.equipment
                    if e.model in types), default=1)
+        top = int(top) if float(top).is_integer() else top
         self._execute(lambda: commands.add_equipment(self.layout_, self.rack_id,
                                                      self.add_model.currentText(), top))
 
