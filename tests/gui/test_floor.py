@@ -157,3 +157,18 @@ def test_an_edit_re_solves_and_updates_the_map(window, qtbot):
     assert math.isclose(window.latest.result.racks["A1"].airflow_m3s, 4 * before)
     assert np.nanmax(np.abs(window.floor.plane_image() - plane)) > 1.0
     assert window.document.stack.undo_label() == "set power of A1"
+
+
+def test_arrow_keys_nudge_by_tiles_as_one_undo_step(window, qtbot):
+    window.floor.select("B3")
+    window.floor.setFocus()
+    for key in (Qt.Key_Right, Qt.Key_Right, Qt.Key_Up):
+        qtbot.keyClick(window.floor, key)
+    assert window.document.layout.rack("B3").position_m == (4.8, 4.2)
+    assert len(window.document.stack) == 1
+    qtbot.keyClick(window.floor, Qt.Key_Right)
+    qtbot.keyClick(window.floor, Qt.Key_Right)                      # would leave the room: refused
+    assert window.document.layout.rack("B3").position_m == (5.4, 4.2)
+    assert "outside the room" in window.statusBar().currentMessage()
+    qtbot.keyClick(window, Qt.Key_Z, Qt.ControlModifier)
+    assert window.document.layout.rack("B3").position_m == (3.6, 3.6)

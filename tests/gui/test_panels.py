@@ -96,3 +96,24 @@ def test_section_view_follows_its_slider(window):
     section.set_position(2.7)
     assert section.image.image.shape[0] == window.latest.result.temperature_c.shape[1]
     assert window.floor.section_line.angle == 90 and window.floor.section_line.value() == 2.7
+
+
+def test_results_update_of_a_200_rack_hall_is_cheap_for_the_gui_thread(qtbot):
+    import time
+
+    from twin.gui.results_panel import ResultsPanel
+    from twin.gui.solve_job import Job, SolveSettings, run_job
+    from twin.model import bundled_layout, load_layout
+
+    updates = []
+    run_job(Job(1, load_layout(bundled_layout("hall_200")), SolveSettings(model="preview", preview_max_cells=3000)),
+            updates.append, lambda f, m: None)
+    panel = ResultsPanel()
+    qtbot.addWidget(panel)
+    panel.set_update(updates[-1])
+    started = time.perf_counter()
+    for _ in range(3):
+        panel.set_update(updates[-1])
+    per_update_s = (time.perf_counter() - started) / 3
+    assert panel.racks.rowCount() == 200
+    assert per_update_s < 0.15, f"{per_update_s * 1000:.0f} ms per results update"

@@ -50,14 +50,15 @@ def test_run_job_emits_preview_then_live_then_final(layout):
 def test_controller_streams_and_finishes_off_the_gui_thread(controller, layout, qtbot):
     seen = collect(controller)
     threads = []
-    controller._worker.sigUpdate.connect(lambda u: threads.append(QThread.currentThread()),
-                                         type=pg_direct())
+    for worker in controller._workers.values():
+        worker.sigUpdate.connect(lambda u: threads.append(QThread.currentThread()), type=pg_direct())
     controller.solve_now(layout)
     qtbot.waitUntil(lambda: bool(seen["finished"]), timeout=60_000)
     phases = [u.phase for u in seen["updates"]]
     assert phases[0] == "preview" and phases[-1] == "final" and "running" in phases
     assert seen["finished"] == [("final", "")]
     assert threads and all(t is not QThread.currentThread() for t in threads)
+    assert len(set(threads)) == 2          # the preview and the accurate model each have a thread
     assert not controller.busy
 
 
@@ -99,16 +100,17 @@ def test_a_newer_edit_cancels_the_older_solve_and_its_results_are_dropped(contro
     assert len(seen["finished"]) == 1             # the cancelled job never reports
 
 
-def test_edits_are_debounced_into_one_solve(qtbot, layout):
-    controller = SolveController(SolveSettings(model="preview", preview_max_cells=4000, debounce_ms=150))
+def test_a_burst_of_edits_is_debounced_into_one_more_solve(qtbot, layout):
+    controller = SolveController(SolveSettings(model="preview", preview_max_cells=4000, debounce_ms=300))
     try:
         seen = collect(controller)
         for power in (6, 7, 8, 9):
             layout.rack("A1").power_kw = power
             controller.schedule(layout)
+        assert controller._next_id == 1                 # the first edit started at once
         qtbot.waitUntil(lambda: bool(seen["finished"]), timeout=20_000)
-        assert controller._next_id == 1
-        assert seen["updates"][-1].layout.rack("A1").power_kw == 9
+        assert controller._next_id == 2                 # the other three became one solve
+        assert [u.layout.rack("A1").power_kw for u in seen["updates"]] == [9]
     finally:
         controller.shutdown()
 
@@ -148,3 +150,14 @@ def test_a_room_without_cooling_reports_why(window, qtbot):
     window.document.undo()
     wait_solved(qtbot, window)
     assert window.solve_label.text().startswith("preview result")
+
+
+def test_cancel_from_the_solve_menu(make_window, qtbot):
+    window = make_window(solve=ACCURATE)
+    qtbot.waitUntil(lambda: window.latest is not None and window.latest.phase != "final", timeout=20_000)
+    assert window.solver.busy and window.progress.isVisible()
+    window.acts.cancel.trigger()
+    assert not window.solver.busy and window.solve_label.text() == "solve cancelled"
+    assert not window.progress.isVisible()
+    window.acts.solve.trigger()                         # F5 starts again
+    assert window.solver.busy

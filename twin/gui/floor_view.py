@@ -10,7 +10,7 @@ from typing import Optional
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QTimer, Signal
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 
 from twin import commands
@@ -37,6 +37,7 @@ class FloorView(pg.GraphicsLayoutWidget):
     sigMoveRequested = Signal(str, float, float)   # id, new south-west corner x, y in m
     sigHint = Signal(str)                          # feedback while dragging ("" when fine)
     sigProbe = Signal(str)                         # what is under the mouse
+    sigNudge = Signal(str, int, int)               # id, tiles east, tiles north (arrow keys)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -58,7 +59,7 @@ class FloorView(pg.GraphicsLayoutWidget):
         self.arrows.setVisible(False)
         self.plot.addItem(self.arrows)
         self.section_line = pg.InfiniteLine(angle=0, movable=True, pen=pg.mkPen((255, 255, 255), width=2,
-                                                                                 style=pg.QtCore.Qt.DashLine))
+                                                                                 style=Qt.DashLine))
         self.section_line.setZValue(8)             # under the equipment, so racks on it still drag
         self.section_line.setVisible(False)
         self.plot.addItem(self.section_line)
@@ -156,7 +157,7 @@ class FloorView(pg.GraphicsLayoutWidget):
         self.select(item_id)
 
     def _on_scene_clicked(self, ev) -> None:
-        if not ev.isAccepted() and ev.button() == pg.QtCore.Qt.LeftButton:
+        if not ev.isAccepted() and ev.button() == Qt.LeftButton:
             self.select("")
 
     def drag_started(self, item_id: str) -> None:
@@ -198,6 +199,15 @@ class FloorView(pg.GraphicsLayoutWidget):
         self._flash.pop(item_id, None)
         if self.layout is not None and item_id in self.items:
             self._restyle()
+
+    def keyPressEvent(self, ev) -> None:
+        """Arrow keys move the selection by one tile (a run of presses is one undo step)."""
+        steps = {Qt.Key_Left: (-1, 0), Qt.Key_Right: (1, 0), Qt.Key_Up: (0, 1), Qt.Key_Down: (0, -1)}
+        if self.selected and ev.key() in steps:
+            self.sigNudge.emit(self.selected, *steps[ev.key()])
+            ev.accept()
+            return
+        super().keyPressEvent(ev)
 
     # -- results ------------------------------------------------------------------
     def set_update(self, update) -> None:

@@ -165,6 +165,9 @@ class Inspector(QWidget):
         self.rack_place.setText(place)
         self.facing.setCurrentText(rack.facing)
         self.power.show_value(rack.power_kw)
+        derived = bool(getattr(rack, "equipment", None))
+        self.power.setReadOnly(derived)
+        self.power.setToolTip("follows from the rack's equipment list" if derived else "")
         mode = "airflow_m3s" if rack.airflow_m3s is not None else "delta_t_k"
         self.airflow_mode.setCurrentIndex(self.airflow_mode.findData(mode))
         self.airflow.show_value(getattr(rack, mode))

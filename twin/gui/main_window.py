@@ -6,6 +6,7 @@ schedules solves after edits and hands results to the views.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         d.sigPathChanged.connect(lambda _path: self._update_title())
         self.floor.sigMoveRequested.connect(self._on_move_requested)
         self.floor.sigSelected.connect(self.inspector.show_item)
+        self.floor.sigNudge.connect(self.nudge)
         self.floor.sigHint.connect(lambda text: self.show_message(text, text.startswith("cannot")))
         self.section.sigPlaneChanged.connect(self._on_section_plane)
         self.equipment.sigAdd.connect(self.add_from_template)
@@ -166,6 +168,13 @@ class MainWindow(QMainWindow):
     def _on_move_requested(self, item_id: str, x_m: float, y_m: float) -> None:
         self.document.execute(commands.move(self.document.layout, item_id, (x_m, y_m)))
 
+    def nudge(self, item_id: str, east: int, north: int) -> None:
+        """Move equipment by whole tiles; consecutive nudges of one item merge into one undo step."""
+        _, obj, _ = commands.find_item(self.document.layout, item_id)
+        tile = self.document.layout.room.tile_m
+        to = (obj.position_m[0] + east * tile, obj.position_m[1] + north * tile)
+        self.document.execute(commands.move(self.document.layout, item_id, to, merge_id=f"nudge {item_id}"))
+
     def rotate_selected(self) -> None:
         item_id = self.floor.selected
         if not item_id:
@@ -213,7 +222,6 @@ class MainWindow(QMainWindow):
         self.solver.solve_now(self.document.layout)
 
     def set_model(self, model: str) -> None:
-        from dataclasses import replace
         self.solver.set_settings(replace(self.solver.settings, model=model))
         self.settings.setValue("solve/model", model)
         self.solve_now()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 from threadpoolctl import threadpool_limits
@@ -30,6 +30,10 @@ class SolveSettings:
     preview_max_cells: int = 12_000
     debounce_ms: int = 40
     snapshot_every_s: float = 0.5
+    # After a warm start the heat balance already holds, so averaging may begin
+    # sooner; the solver's own stop rule still decides when the means have settled
+    # (measured on the default hall: 259 instead of 299 iterations, intakes within 0.04 K).
+    warm_startup_iters: int = 30
 
 
 @dataclass(frozen=True)
@@ -85,9 +89,9 @@ def run_job(job: Job, emit: Emit, progress: Progress,
     accurate model's state on `job.state` (also when cancelled) for warm starts.
     """
     with threadpool_limits(limits=1):
-        _run_preview(job, emit)
+        run_preview(job, emit)
         if job.settings.model == "accurate":
-            _run_accurate(job, emit, progress, warm_from)
+            run_accurate(job, emit, progress, warm_from)
 
 
 def _update(job: Job, phase: str, result, iterations: int = 0) -> SolveUpdate:
@@ -95,7 +99,8 @@ def _update(job: Job, phase: str, result, iterations: int = 0) -> SolveUpdate:
     return SolveUpdate(job.job_id, phase, result, metrics, job.layout, job.elapsed_s(), iterations)
 
 
-def _run_preview(job: Job, emit: Emit) -> None:
+def run_preview(job: Job, emit: Emit) -> None:
+    """The preview model on a coarse grid: final when the job asks for the preview only."""
     cell = preview_cell_m(job.layout, job.settings.preview_max_cells,
                           min(job.settings.accurate_cell_m, PREVIEW_CELLS_M[0]))
     result = solve(job.layout, cell_m=cell, model="preview", cancel=job.cancelled)
@@ -105,11 +110,14 @@ def _run_preview(job: Job, emit: Emit) -> None:
     emit(_update(job, "final" if final else "preview", result))
 
 
-def _run_accurate(job: Job, emit: Emit, progress: Progress,
-                  warm_from: Optional[RansState]) -> None:
+def run_accurate(job: Job, emit: Emit, progress: Progress,
+                 warm_from: Optional[RansState] = None) -> None:
+    """The accurate model, live snapshots every `snapshot_every_s`, warm-started when it can be."""
     state = job.state = prepare_rans(job.layout, job.settings.accurate_cell_m)
-    if warm_from is not None and warm_from.layout.room.size_m == job.layout.room.size_m:
+    if warm_from is not None and warm_from.grid.shape == state.grid.shape \
+            and warm_from.layout.room.size_m == job.layout.room.size_m:
         state.warm_start(warm_from)
+        state.s = replace(state.s, min_startup_iters=job.settings.warm_startup_iters)
     started = time.perf_counter()
     last = [started]
 

@@ -1,8 +1,11 @@
-"""Background solves: a worker thread runs `solve_job.run_job`; edits are debounced.
+"""Background solves on two worker threads: the preview, then the accurate model.
 
 The GUI thread only copies the layout and receives results through queued
-signals. A newer request cancels the running job at once (the job polls its
-flag every solver iteration), and results of stale jobs are dropped.
+signals. A job runs its preview on one thread and is then handed to the
+accurate model's thread, so the preview of a new edit starts at once even
+while the accurate model is finishing the iteration in which it noticed the
+cancel flag of an older job (it checks it every iteration). Results of stale
+jobs are dropped.
 """
 from __future__ import annotations
 
@@ -12,21 +15,24 @@ import traceback
 from typing import Optional
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from threadpoolctl import threadpool_limits
 
-from twin.gui.solve_job import Job, SolveSettings, SolveUpdate, run_job
+from twin.gui.solve_job import Job, SolveSettings, SolveUpdate, run_accurate, run_preview
 from twin.model import Layout
 from twin.thermal import SolveCancelled, SolverError
 
 
-class SolveWorker(QObject):
-    """Lives on the solver thread; runs one job at a time and reports by signals."""
+class StageWorker(QObject):
+    """Lives on a solver thread and runs one stage ("preview" or "accurate") of each job."""
 
-    sigUpdate = Signal(object)            # SolveUpdate
+    sigUpdate = Signal(object)             # SolveUpdate
     sigProgress = Signal(int, float, str)  # job id, fraction, message
     sigDone = Signal(int, str, str)        # job id, "final" | "cancelled" | "failed", message
+    sigNext = Signal(object)               # the job, for the next stage
 
-    def __init__(self) -> None:
+    def __init__(self, stage: str) -> None:
         super().__init__()
+        self.stage = stage
         self._warm = None                  # last accurate-model state, for warm starts
 
     @Slot(object)
@@ -34,9 +40,12 @@ class SolveWorker(QObject):
         if job.cancelled():
             self.sigDone.emit(job.job_id, "cancelled", "")
             return
-        progress = lambda fraction, message: self.sigProgress.emit(job.job_id, fraction, message)  # noqa: E731
         try:
-            run_job(job, self.sigUpdate.emit, progress, self._warm)
+            with threadpool_limits(limits=1):
+                self._run_stage(job)
+            if self.stage == "preview" and job.settings.model == "accurate":
+                self.sigNext.emit(job)
+                return
             outcome, message = "final", ""
         except SolveCancelled:
             outcome, message = "cancelled", ""
@@ -45,9 +54,18 @@ class SolveWorker(QObject):
         except Exception as exc:          # keep the thread alive; the message reaches the status bar
             traceback.print_exc()
             outcome, message = "failed", f"internal error: {type(exc).__name__}: {exc}"
-        if job.state is not None:
-            self._warm = job.state
         self.sigDone.emit(job.job_id, outcome, message)
+
+    def _run_stage(self, job: Job) -> None:
+        if self.stage == "preview":
+            run_preview(job, self.sigUpdate.emit)
+            return
+        progress = lambda fraction, message: self.sigProgress.emit(job.job_id, fraction, message)  # noqa: E731
+        try:
+            run_accurate(job, self.sigUpdate.emit, progress, self._warm)
+        finally:
+            if job.state is not None:
+                self._warm = job.state
 
 
 class SolveController(QObject):
@@ -66,25 +84,36 @@ class SolveController(QObject):
         self._pending: Optional[tuple[Layout, float]] = None
         self._next_id = 0
         self.busy = False
-        self._thread = QThread()
-        self._thread.setObjectName("dctwin-solver")
-        self._worker = SolveWorker()
-        self._worker.moveToThread(self._thread)
-        self._sigSubmit.connect(self._worker.run)
-        self._worker.sigUpdate.connect(self._on_update)
-        self._worker.sigProgress.connect(self._on_progress)
-        self._worker.sigDone.connect(self._on_done)
-        self._thread.start()
+        self._threads, self._workers = [], {}
+        for stage in ("preview", "accurate"):
+            thread, worker = QThread(), StageWorker(stage)
+            thread.setObjectName(f"dctwin-{stage}")
+            worker.moveToThread(thread)
+            worker.sigUpdate.connect(self._on_update)
+            worker.sigProgress.connect(self._on_progress)
+            worker.sigDone.connect(self._on_done)
+            thread.start()
+            self._threads.append(thread)
+            self._workers[stage] = worker
+        self._workers["preview"].sigNext.connect(self._workers["accurate"].run)
+        self._sigSubmit.connect(self._workers["preview"].run)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._start_pending)
 
     def schedule(self, layout: Layout) -> None:
-        """Solve `layout` after the debounce delay; cancels the running solve now."""
+        """Solve `layout` soon; cancels the running solve now.
+
+        The first edit after a quiet spell starts at once; edits that follow
+        within the debounce delay are merged into one solve after the last.
+        """
         self._pending = (copy.deepcopy(layout), time.perf_counter())
         self._cancel_job()
-        self._timer.start(self.settings.debounce_ms)
         self._set_busy(True)
+        burst = self._timer.isActive()
+        self._timer.start(self.settings.debounce_ms)
+        if not burst:
+            self._start_pending()
 
     def solve_now(self, layout: Layout) -> None:
         self.schedule(layout)
@@ -108,8 +137,10 @@ class SolveController(QObject):
         self._timer.stop()
         self._pending = None
         self._cancel_job()
-        self._thread.quit()
-        self._thread.wait(wait_ms)
+        for thread in self._threads:
+            thread.quit()
+        for thread in self._threads:
+            thread.wait(wait_ms)
 
     @property
     def job_id(self) -> int:
