@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -44,6 +45,7 @@ def simulate(layout, out_dir, settings: CaseSettings = CaseSettings(), rule: Opt
         "n_procs": settings.n_procs,
         "mesh_seconds": round(t_mesh, 1),
         "iterate_std_k": {k: round(v, 4) for k, v in means.stds().items()},
+        "settings": asdict(settings),
     }
     result = extract.result_dict(layout, grid, t_grid, t_mesh + t_solve, extra)
     extract.write_outputs(out, result, t_grid, u_grid, grid)
