@@ -36,10 +36,20 @@ def reference_rooms(names: list[str]) -> list[tuple[str, Path, dict]]:
         for folder in sorted(p for p in ROOMS.iterdir() if p.is_dir()):
             if names and folder.name not in names:
                 continue
-            if (folder / "result.json").exists():
-                out.append((folder.name, folder / "layout.yaml",
-                            json.loads((folder / "result.json").read_text())))
+            found = _result_file(folder)
+            if found is not None:
+                out.append((f"{folder.name} ({found.stem})", folder / "layout.yaml",
+                            json.loads(found.read_text())))
     return out
+
+
+def _result_file(folder: Path):
+    """result.json (the reference grid), else the finest result_<cell>m.json."""
+    if (folder / "result.json").exists():
+        return folder / "result.json"
+    others = sorted(folder.glob("result_*m.json"),
+                    key=lambda p: float(p.stem.split("_")[1].rstrip("m")))
+    return others[0] if others else None
 
 
 def _from_public(ref: dict) -> dict:
