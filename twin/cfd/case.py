@@ -37,7 +37,7 @@ class CaseSettings:
     t_start_offset_k: float = 4.0      # initial T = supply + this
     k0_m2s2: float = 0.1               # initial turbulence: nu_t0 = 0.09 k0^2 / epsilon0 = 0.09 m2/s,
     epsilon0_m2s3: float = 0.01        # a damped start that does not lock into a lopsided circulation
-    inflow_intensity: float = 0.05     # tiles and rack rears: k = 1.5 (I U)^2
+    inflow_intensity: float = 0.10     # tiles and rack rears: k = 1.5 (I U)^2 (C1: 5 % skews the row ends)
     inflow_length_m: float = 0.1       # epsilon = C_mu^0.75 k^1.5 / L
     n_procs: int = 1
     momentum_predictor: bool = False   # with it the SIMPLE iterates swing by several K at row ends
