@@ -138,7 +138,7 @@ class FloorView(pg.GraphicsLayoutWidget):
             caption = ""
             if result is not None and unit.id in result.cooling_units and unit.state == "running":
                 ret = result.cooling_units[unit.id].return_temp_c
-                caption = f"return {ret:.1f} °C" if math.isfinite(ret) else ""
+                caption = f"ret {ret:.1f} °C" if math.isfinite(ret) else ""
             item.set_look(unit.state, caption)
             item.set_flags(unit.id == self.selected, self._flash.get(unit.id))
 

@@ -128,6 +128,7 @@ class ResultsPanel(QWidget):
             form.addRow(label, self.summary[key])
         self.racks = _table(RACK_COLUMNS)
         self.racks.setObjectName("rackTable")
+        self.racks.sortItems(2, Qt.DescendingOrder)          # hottest intake first
         self.units = _table(UNIT_COLUMNS)
         self.units.setObjectName("unitTable")
         self.chart = IntakeChart()
