@@ -1,6 +1,8 @@
 """Files from the GUI: save/reload identity, atomic saves with backups, prompts, recent, drops."""
 import shutil
 
+import pytest
+
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
@@ -81,13 +83,14 @@ def test_prompt_answer_save_writes_the_file(window, room_file):
     assert load_layout(room_file).rack("A1").position_m == window.document.layout.rack("A1").position_m
 
 
-def test_dropping_a_layout_file_opens_it(window, tmp_path, qtbot):
+@pytest.mark.parametrize("target", ["window", "floor"])
+def test_dropping_a_layout_file_opens_it(window, tmp_path, qtbot, target):
     other = tmp_path / "starved.yaml"
     shutil.copy(bundled_layout("starved_room"), other)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(other))])
     event = QDropEvent(QPointF(50, 50), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
-    window.dropEvent(event)
+    (window if target == "window" else window.floor).dropEvent(event)
     qtbot.waitUntil(lambda: window.document.path == str(other), timeout=5000)
     assert set(window.floor.items) >= {r.id for r in window.document.layout.racks}
 

@@ -172,3 +172,24 @@ def test_arrow_keys_nudge_by_tiles_as_one_undo_step(window, qtbot):
     assert "outside the room" in window.statusBar().currentMessage()
     qtbot.keyClick(window, Qt.Key_Z, Qt.ControlModifier)
     assert window.document.layout.rack("B3").position_m == (3.6, 3.6)
+
+
+def palette_drop(window, row, at_m):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDropEvent
+
+    mime = window.equipment.list.mimeData([window.equipment.list.item(row)])
+    event = QDropEvent(widget_point(window.floor, *at_m), Qt.CopyAction, mime, Qt.LeftButton,
+                       Qt.NoModifier)
+    window.floor.dropEvent(event)
+    return event
+
+
+def test_drag_from_the_palette_onto_the_floor(window):
+    layout = window.document.layout
+    palette_drop(window, 1, (1.5, 5.0))                          # the 40 kW GPU rack
+    rack = layout.rack("G1")
+    assert rack.power_kw == 40 and rack.position_m == (1.2, 4.2)   # centred on the drop, snapped
+    assert window.floor.selected == "G1" and window.document.stack.undo_label() == "add G1"
+    palette_drop(window, 0, (2.7, 1.8))                          # onto rack A1: refused
+    assert "R1" not in window.floor.items and "overlaps" in window.statusBar().currentMessage()

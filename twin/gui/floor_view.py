@@ -17,6 +17,7 @@ from twin import commands
 from twin.gui import fields
 from twin.gui.arrows import ArrowField
 from twin.gui.floor_items import EquipmentItem, FloorItem, RackItem, UnitItem
+from twin.gui.palette_panel import template_from_mime
 from twin.model import Layout
 
 TEMPERATURE_MAP = "turbo"
@@ -24,6 +25,14 @@ POWER_DENSITY_LEVELS_KW_M2 = (0.0, 50.0)
 POWER_MAP = pg.ColorMap([0.0, 1.0], [(255, 244, 214), (200, 40, 0)])
 ARROW_SPACING_M = 0.6
 FLASH_MS = 900
+
+
+def dropped_layout(mime) -> Optional[str]:
+    """The first local .yaml/.yml file among dropped URLs, or None."""
+    for url in (mime.urls() if mime.hasUrls() else []):
+        if url.isLocalFile() and url.toLocalFile().lower().endswith((".yaml", ".yml")):
+            return url.toLocalFile()
+    return None
 
 
 def temperature_colormap() -> pg.ColorMap:
@@ -38,6 +47,8 @@ class FloorView(pg.GraphicsLayoutWidget):
     sigHint = Signal(str)                          # feedback while dragging ("" when fine)
     sigProbe = Signal(str)                         # what is under the mouse
     sigNudge = Signal(str, int, int)               # id, tiles east, tiles north (arrow keys)
+    sigTemplateDropped = Signal(object, float, float)   # palette template, drop point x, y in m
+    sigFileDropped = Signal(str)                   # a layout file dropped on the plan
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -208,6 +219,31 @@ class FloorView(pg.GraphicsLayoutWidget):
             ev.accept()
             return
         super().keyPressEvent(ev)
+
+    # -- drops from the palette (and files, handed on) -----------------------------
+    def _accepts(self, mime) -> bool:
+        return template_from_mime(mime) is not None or dropped_layout(mime) is not None
+
+    def dragEnterEvent(self, ev) -> None:
+        if self._accepts(ev.mimeData()):
+            ev.acceptProposedAction()
+        else:
+            ev.ignore()
+
+    def dragMoveEvent(self, ev) -> None:
+        self.dragEnterEvent(ev)
+
+    def dropEvent(self, ev) -> None:
+        template, path = template_from_mime(ev.mimeData()), dropped_layout(ev.mimeData())
+        if template is None and path is None:
+            ev.ignore()
+            return
+        ev.acceptProposedAction()
+        if path is not None:
+            self.sigFileDropped.emit(path)
+            return
+        p = self.plot.vb.mapSceneToView(self.mapToScene(ev.position().toPoint()))
+        self.sigTemplateDropped.emit(template, p.x(), p.y())
 
     # -- results ------------------------------------------------------------------
     def set_update(self, update) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -20,6 +19,7 @@ from twin.gui.actions import build_menus
 from twin.gui.document import Document
 from twin.gui.file_ops import FileOps
 from twin.gui.floor_panel import FloorPanel
+from twin.gui.floor_view import dropped_layout
 from twin.gui.inspector import Inspector
 from twin.gui.palette_panel import PalettePanel, instance
 from twin.gui.results_panel import ResultsPanel
@@ -57,8 +57,6 @@ class MainWindow(QMainWindow):
         self._edit_s = time.perf_counter()
         self._phases_seen: set[str] = set()
         self.setAcceptDrops(True)
-        self.floor.setAcceptDrops(False)
-        self.floor.viewport().setAcceptDrops(False)
         self.restore_settings()
         self._on_replaced()
         from twin.gui.telemetry_panel import attach_telemetry
@@ -106,6 +104,8 @@ class MainWindow(QMainWindow):
         self.floor.sigMoveRequested.connect(self._on_move_requested)
         self.floor.sigSelected.connect(self.inspector.show_item)
         self.floor.sigNudge.connect(self.nudge)
+        self.floor.sigTemplateDropped.connect(self.drop_template)
+        self.floor.sigFileDropped.connect(lambda path: QTimer.singleShot(0, self, lambda: self.files.open_path(path)))
         self.floor.sigHint.connect(lambda text: self.show_message(text, text.startswith("cannot")))
         self.section.sigPlaneChanged.connect(self._on_section_plane)
         self.equipment.sigAdd.connect(self.add_from_template)
@@ -202,6 +202,17 @@ class MainWindow(QMainWindow):
         if spot is None:
             self.show_message(f"no free space for a {size[0]:g} x {size[1]:g} m footprint", True)
             return None
+        if self.document.execute(commands.AddItem(instance(template, item_id, spot))):
+            self.floor.select(item_id)
+            return item_id
+        return None
+
+    def drop_template(self, template, x_m: float, y_m: float) -> Optional[str]:
+        """Add equipment from the palette centred where it was dropped, snapped to the grid."""
+        layout = self.document.layout
+        item_id = commands.unique_id(layout, template.id_prefix)
+        w, d = template.item.size_m[:2]
+        spot = commands.snap_position(layout, (w, d), (x_m - w / 2, y_m - d / 2))
         if self.document.execute(commands.AddItem(instance(template, item_id, spot))):
             self.floor.select(item_id)
             return item_id
@@ -353,19 +364,11 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def dragEnterEvent(self, event) -> None:
-        if self._dropped_layout(event) is not None:
+        if dropped_layout(event.mimeData()) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        path = self._dropped_layout(event)
+        path = dropped_layout(event.mimeData())
         if path is not None:
             event.acceptProposedAction()
             QTimer.singleShot(0, self, lambda: self.files.open_path(path))
-
-    @staticmethod
-    def _dropped_layout(event) -> Optional[str]:
-        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-        for url in urls:
-            if url.isLocalFile() and Path(url.toLocalFile()).suffix.lower() in (".yaml", ".yml"):
-                return url.toLocalFile()
-        return None

@@ -4,8 +4,9 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QMimeData, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QLabel, QListWidget, QListWidgetItem, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from twin.model import CoolingUnit, Rack
 
@@ -29,14 +30,44 @@ TEMPLATES = (
 )
 
 
+TEMPLATE_MIME = "application/x-dctwin-template"
+
+
+class TemplateList(QListWidget):
+    """The template list; dragging an entry carries its index for the floor view to drop."""
+
+    def __init__(self):
+        super().__init__()
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragOnly)
+
+    def mimeTypes(self) -> list[str]:
+        return [TEMPLATE_MIME]
+
+    def mimeData(self, items) -> QMimeData:
+        data = QMimeData()
+        data.setData(TEMPLATE_MIME, str(self.row(items[0])).encode() if items else b"0")
+        return data
+
+
+def template_from_mime(mime) -> "Template | None":
+    """The template a drag from the palette carries, or None for other drags."""
+    if not mime.hasFormat(TEMPLATE_MIME):
+        return None
+    try:
+        return TEMPLATES[int(bytes(mime.data(TEMPLATE_MIME)).decode())]
+    except (ValueError, IndexError):
+        return None
+
+
 class PalettePanel(QWidget):
-    """A list of templates; double-click or 'Add' emits sigAdd(template)."""
+    """A list of templates; double-click or 'Add' emits sigAdd(template); entries drag onto the floor."""
 
     sigAdd = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.list = QListWidget()
+        self.list = TemplateList()
         self.list.setObjectName("paletteList")
         for template in TEMPLATES:
             item = QListWidgetItem(template.name)
@@ -44,8 +75,8 @@ class PalettePanel(QWidget):
             self.list.addItem(item)
         self.list.setCurrentRow(0)
         self.add_button = QPushButton("Add to floor")
-        hint = QLabel("New equipment goes to the nearest free spot at the centre of the view; "
-                      "drag it from there. R rotates, Delete removes.")
+        hint = QLabel("Drag an entry onto the floor, or add it to the free spot nearest the "
+                      "centre of the view. R rotates, Delete removes.")
         hint.setWordWrap(True)
         box = QVBoxLayout(self)
         box.addWidget(self.list, 1)
