@@ -18,7 +18,7 @@ def room_table(folder: Path, result_name: str = "result.json") -> str:
     lines = [f"### {folder.name} ({result_name})",
              f"{r['grid']['cell_m']} m grid, {r['grid']['cells']} cells, {c['iterations']} iterations "
              f"({c['averaged_iters']} averaged), {r['solve_seconds']:.0f} s; energy balance "
-             f"{e['error_pct']:+.2f} % of {e['it_power_kw']:.0f} kW", "",
+             f"{e['error_pct']:+.2f} % of {e['it_power_kw']:.0f} kW; {_inflow(c)}", "",
              "| rack | kW | intake mean | max | lower | middle | upper | iterate std |",
              "|---|---|---|---|---|---|---|---|"]
     std = c.get("iterate_std_k", {})
@@ -31,6 +31,12 @@ def room_table(folder: Path, result_name: str = "result.json") -> str:
                       for uid, u in r["cooling_units"].items())
     lines += ["", f"Returns: {units}.", ""]
     return "\n".join(lines)
+
+
+def _inflow(cfd: dict) -> str:
+    """The inflow turbulence a result was computed with (results without settings predate 10 %)."""
+    intensity = cfd.get("settings", {}).get("inflow_intensity")
+    return "inflow turbulence 5 % (earlier default)" if intensity is None else f"inflow turbulence {intensity:.0%}"
 
 
 def main(argv=None) -> int:
