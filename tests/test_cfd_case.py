@@ -5,6 +5,7 @@ room and is skipped where OpenFOAM is not installed.
 """
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -205,3 +206,39 @@ def test_missing_openfoam_is_a_clear_error(monkeypatch):
     monkeypatch.delenv("WM_PROJECT_DIR", raising=False)
     with pytest.raises(run.OpenFOAMNotFound, match="apt-get install openfoam"):
         run.openfoam_env()
+
+
+def _fake_result() -> dict:
+    rack = dict(inlet_mean_c=20.0, inlet_max_c=21.0, inlet_lower_c=19.0, inlet_middle_c=20.0,
+                inlet_upper_c=21.0, exhaust_mean_c=32.0, power_kw=6.0, airflow_m3s=0.4)
+    return {"racks": {"A1": rack}, "cooling_units": {"CRAH-1": {"state": "running", "return_temp_c": 28.0,
+                                                               "load_kw": 6.0}},
+            "energy_balance": {"it_power_kw": 6.0, "removed_kw": 6.0, "error_pct": 0.0},
+            "solve_seconds": 1.0, "cfd": {"iterations": 10, "averaged_iters": 5, "converged": True}}
+
+
+def test_cfd_command_reports_results_and_missing_openfoam(tmp_path, monkeypatch, capsys):
+    from twin.cfd import command, run, simulate
+    from twin.model import dump_layout
+    path = tmp_path / "room.yaml"
+    path.write_text(dump_layout(small_room()))
+    monkeypatch.setattr(simulate, "simulate", lambda *a, **k: _fake_result())
+    assert command.main(["cfd", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    assert "A1" in capsys.readouterr().out
+
+    def missing(*_a, **_k):
+        raise run.OpenFOAMNotFound(run.NOT_FOUND)
+    monkeypatch.setattr(simulate, "simulate", missing)
+    assert command.main(["cfd", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == command.EXIT_INPUT
+    assert "OpenFOAM not found" in capsys.readouterr().err
+
+
+def test_compare_command_prints_per_rack_differences(tmp_path, capsys):
+    from twin.cfd import command
+    a, b = _fake_result(), _fake_result()
+    b["racks"]["A1"]["inlet_mean_c"] = 20.7
+    (tmp_path / "a.json").write_text(json.dumps(a))
+    (tmp_path / "b.json").write_text(json.dumps(b))
+    assert command.main(["compare", str(tmp_path / "a.json"), str(tmp_path / "b.json")]) == 0
+    out = capsys.readouterr().out
+    assert "+0.70" in out and "CRAH-1" in out
