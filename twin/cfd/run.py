@@ -111,8 +111,8 @@ def openfoam_env() -> dict[str, str]:
     return env
 
 
-def _popen(cmd: list[str], case: Path, env: dict, log_path: Path) -> subprocess.Popen:
-    """Start a command in its own process group, stdout+stderr piped (and teed to a log by the reader)."""
+def _popen(cmd: list[str], case: Path, env: dict) -> subprocess.Popen:
+    """Start a command in its own process group, stdout+stderr piped (the reader writes the log)."""
     return subprocess.Popen(cmd, cwd=case, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, bufsize=1, start_new_session=True)
 
@@ -131,7 +131,7 @@ def _kill(proc: subprocess.Popen) -> None:
 def run_step(cmd: list[str], case: Path, env: dict, log_name: str, cancel=None) -> None:
     """Run one OpenFOAM utility to completion; raise CFDError with the log tail on failure."""
     log_path = case / f"log.{log_name}"
-    proc = _popen(cmd, case, env, log_path)
+    proc = _popen(cmd, case, env)
     with open(log_path, "w") as log:
         for line in proc.stdout:
             log.write(line)
@@ -168,7 +168,7 @@ def solve(case: Path, env: dict, settings: CaseSettings, rule: StopRule,
         cmd = [SOLVER]
     means = RunningMeans(rule.start_avg_iter)
     log_path = case / f"log.{SOLVER}"
-    proc = _popen(cmd, case, env, log_path)
+    proc = _popen(cmd, case, env)
     state = {"it": 0, "res": {}, "vals": {}, "stop_sent": False, "t0": time.monotonic()}
     with open(log_path, "w") as log:
         for line in proc.stdout:
