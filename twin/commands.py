@@ -502,3 +502,36 @@ def remove_equipment(layout: Layout, rack_id: str, index: int) -> SetEquipment:
         raise CommandError(f"remove equipment refused: rack {rack_id} has no entry {index}")
     removed = items.pop(index)
     return SetEquipment(rack_id, items, f"remove {removed.model} from {rack_id}")
+
+
+# -- scenarios --------------------------------------------------------------------
+
+class AddScenario(Command):
+    """Append a named scenario (what-if edits against the layout) to its `scenarios:` list."""
+
+    def __init__(self, scenario, label: str = ""):
+        super().__init__()
+        self.scenario = copy.deepcopy(scenario)
+        self.index = -1
+        self.label = label or f'add scenario "{scenario.name}"'
+
+    def redo(self, layout: Layout) -> None:
+        self.index = len(layout.scenarios)
+        layout.scenarios.append(copy.deepcopy(self.scenario))
+
+    def undo(self, layout: Layout) -> None:
+        del layout.scenarios[self.index]
+
+
+def add_scenario(layout: Layout, name: str, edits: list,
+                 description: Optional[str] = None) -> AddScenario:
+    """A command that saves `edits` as the scenario `name` (refused when the name is taken)."""
+    from twin.model.scenarios import Scenario
+    name = (name or "").strip()
+    label = f'add scenario "{name}"'
+    if not name:
+        raise CommandError("add scenario refused: a scenario needs a name")
+    if any(s.name == name for s in layout.scenarios):
+        raise CommandError(f'{label} refused: the layout has a scenario named "{name}" already')
+    return AddScenario(Scenario(name=name, edits=copy.deepcopy(list(edits)), description=description),
+                       label)
