@@ -178,17 +178,25 @@ def _openfoam_missing() -> str:
     return ""
 
 
+def test_decomposition_splits_the_longest_side(tmp_path):
+    write_case(small_room(), tmp_path, CaseSettings(cell_m=0.2, n_procs=2))
+    text = (tmp_path / "system/decomposeParDict").read_text()
+    assert "numberOfSubdomains 2;" in text and "method simple;" in text
+    assert re.search(r"n \(2 1 1\);", text), text          # the room is 6.0 m east-west, 4.4 m north-south
+
+
 @pytest.mark.openfoam
 @pytest.mark.skipif(bool(_openfoam_missing()), reason="needs OpenFOAM (buoyantBoussinesqSimpleFoam): "
                     "install it with `apt-get install openfoam`")
-def test_tiny_room_end_to_end(tmp_path):
+@pytest.mark.parametrize("n_procs", [1, 2])
+def test_tiny_room_end_to_end(tmp_path, n_procs):
     from twin.cfd.run import StopRule as Rule
     from twin.cfd.simulate import simulate
     layout = Layout(room=Room((3.2, 2.4, 2.4)), name="tiny",
                     racks=[Rack("R1", (1.2, 0.4), (0.6, 0.8, 1.6), "+y", 2.0, delta_t_k=12.0)],
                     cooling_units=[CoolingUnit("U1", (2.6, 1.2), (0.6, 1.2, 1.6), 0.2, 18.0)],
                     tiles=[TileArea((1.2, 2.0), (1.2, 1.6))])
-    settings = CaseSettings(cell_m=0.2, start_avg_iter=100, max_iter=300)
+    settings = CaseSettings(cell_m=0.2, start_avg_iter=100, max_iter=300, n_procs=n_procs)
     result = simulate(layout, tmp_path, settings, Rule(100, 100, 50, 0.05), keep_case=False)
     rack = result["racks"]["R1"]
     assert 17.9 < rack["inlet_lower_c"] <= rack["inlet_mean_c"] + 1e-9 <= rack["inlet_max_c"] + 2e-9

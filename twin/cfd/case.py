@@ -58,7 +58,7 @@ def write_case(layout, case_dir, settings: CaseSettings = CaseSettings()) -> Gri
     write(case / "system/fvSchemes", _read_template("fvSchemes").replace("GRAD_SCHEME", settings.grad_scheme))
     write(case / "system/fvSolution", _read_template("fvSolution").replace(
         "MOMENTUM_PREDICTOR", "yes" if settings.momentum_predictor else "no"))
-    write(case / "system/decomposeParDict", _decompose(settings.n_procs))
+    write(case / "system/decomposeParDict", _decompose(settings.n_procs, grid.shape))
     write(case / "constant/g", _read_template("g"))
     write(case / "constant/turbulenceProperties", _read_template("turbulenceProperties"))
     write(case / "constant/transportProperties", _transport(grid, settings))
@@ -216,8 +216,13 @@ Prt {fmt(s.prt)};
 """
 
 
-def _decompose(n_procs: int) -> str:
-    return header("dictionary", "decomposeParDict") + f"numberOfSubdomains {max(1, n_procs)};\nmethod scotch;\n"
+def _decompose(n_procs: int, shape) -> str:
+    """Slabs across the room's longest side: Debian's OpenFOAM ships scotch only as a stub."""
+    n = max(1, n_procs)
+    split = ["1", "1", "1"]
+    split[max(range(3), key=lambda a: shape[a])] = str(n)
+    return (header("dictionary", "decomposeParDict") + f"numberOfSubdomains {n};\nmethod simple;\n"
+            f"simpleCoeffs\n{{\n    n ({' '.join(split)});\n    delta 0.001;\n}}\n")
 
 
 def _allrun(s: CaseSettings) -> str:
