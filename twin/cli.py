@@ -39,7 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     sim = commands.add_parser("simulate", help="solve a layout's air temperatures and print a table",
                               description="Solve the steady room air field of LAYOUT and report "
                                           "rack intake temperatures, cooling units and metrics.")
-    sim.add_argument("layout", metavar="LAYOUT", help="layout file (YAML, see docs/layout-format.md)")
+    sim.add_argument("layout", metavar="LAYOUT",
+                     help="layout file (YAML, see docs/layout-format.md) or the name of a "
+                          "bundled layout, e.g. small_room")
     add_solve_options(sim)
     from twin.telemetry import command as telemetry_command
     telemetry_command.add_simulate_options(sim)
@@ -173,9 +175,11 @@ def _default_layout_path() -> Path:
 
 def run_simulate(args) -> int:
     """`dctwin simulate`: load, solve with progress and Ctrl-C support, report, export."""
-    layout_path = Path(args.layout)
-    if not layout_path.exists():
-        raise InputError(f"layout file not found: {layout_path}")
+    from twin.model.resources import resolve_layout
+    try:
+        layout_path = resolve_layout(args.layout)
+    except FileNotFoundError as exc:
+        raise InputError(str(exc)) from None
     if layout_path.is_dir():
         raise InputError(f"layout path is a directory, not a file: {layout_path}")
     from twin.model import LayoutError, load_layout

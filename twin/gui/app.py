@@ -6,6 +6,7 @@ import sys
 from typing import Optional
 
 from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from twin.gui.document import Document
@@ -14,6 +15,7 @@ from twin.gui.main_window import MainWindow
 from twin.gui.options import gui_parser, window_size
 from twin.gui.solve_job import SolveSettings
 from twin.model import LayoutError, default_layout_path, load_layout
+from twin.model.resources import icon_paths, resolve_layout
 
 ORGANIZATION, APPLICATION = "dctwin", "dctwin"
 SCREENSHOT_TIMEOUT_MS = 600_000
@@ -27,12 +29,25 @@ def application(argv: Optional[list] = None) -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("dctwin")
+    app.setDesktopFileName("dctwin")         # matches packaging/linux/dctwin.desktop
+    app.setWindowIcon(application_icon())
     return app
 
 
+def application_icon() -> QIcon:
+    """The dctwin icon from the bundled SVG and PNG sizes (empty if they are missing)."""
+    icon = QIcon()
+    for path in icon_paths():
+        icon.addFile(str(path))
+    return icon
+
+
 def open_document(path: Optional[str]) -> Document:
-    """A document on a layout file, or on the bundled default hall (as an unsaved template)."""
-    source = path or str(default_layout_path())
+    """A document on a layout file (or a bundled layout's name), or on the default hall.
+
+    Bundled layouts open as unsaved templates. FileNotFoundError if nothing matches.
+    """
+    source = str(resolve_layout(path)) if path else str(default_layout_path())
     layout = load_layout(source)
     return Document(layout, None if is_bundled(source) else os.path.abspath(source))
 
@@ -79,6 +94,9 @@ def run(argv: Optional[list] = None) -> int:
         window = create_window(args.layout, settings, solve_settings)
     except LayoutError as exc:
         print(str(exc), file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"dctwin gui: {exc}", file=sys.stderr)
         return 2
     if size is not None:
         window.resize(*size)

@@ -17,7 +17,8 @@ def _positive_float(text: str) -> float:
 def add_gui_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """The arguments of `dctwin gui`, added to `parser`."""
     parser.add_argument("layout", nargs="?", metavar="LAYOUT",
-                        help="layout file to open (default: the bundled default hall)")
+                        help="layout file, or a bundled layout's name, to open "
+                             "(default: the bundled default hall)")
     parser.add_argument("--screenshot", metavar="PNG",
                         help="render the main window to PNG after the first solve and exit")
     parser.add_argument("--model", choices=("accurate", "preview"), default=None,

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
-from twin.model.resources import layout_folders
+from twin.model.resources import bundled_file
 from twin.telemetry.csvfile import ReplayWriter, parse_timestamp
 from twin.telemetry.replay import ReplaySource
 from twin.telemetry.sample import Frame, GpuSample
@@ -28,10 +28,7 @@ THERMAL_SLOWDOWN = 0x40          # NVML clocks-event reason: hardware thermal sl
 
 def demo_replay_path() -> Path:
     """The bundled recording (next to the bundled layouts). FileNotFoundError if missing."""
-    for folder in layout_folders():
-        if (folder / DEMO_REPLAY).is_file():
-            return folder / DEMO_REPLAY
-    raise FileNotFoundError(f"the bundled demo recording {DEMO_REPLAY} is missing")
+    return bundled_file(DEMO_REPLAY)
 
 
 def demo_source(speed: float = 30.0) -> ReplaySource:
