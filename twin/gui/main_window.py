@@ -11,9 +11,9 @@ from typing import Optional
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow,
-                               QMessageBox, QProgressBar)
+                               QProgressBar)
 
-from twin import __version__, commands
+from twin import commands
 from twin.gui import theme
 from twin.gui.actions import build_menus
 from twin.gui.document import Document
@@ -319,9 +319,8 @@ class MainWindow(QMainWindow):
         self.acts.theme[name].setChecked(True)
 
     def about(self) -> None:
-        QMessageBox.about(self, "About dctwin",
-                          f"dctwin {__version__}\nA digital twin of a data-center floor: "
-                          "airflow, temperatures and cooling metrics.")
+        from twin.gui.about import show_about
+        show_about(self)
 
     def restore_settings(self) -> None:
         s = self.settings
