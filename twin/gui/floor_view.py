@@ -39,6 +39,12 @@ def temperature_colormap() -> pg.ColorMap:
     return pg.colormap.get(TEMPERATURE_MAP)
 
 
+def difference_colormap() -> pg.ColorMap:
+    """Blue (cooler) through white to red (warmer), as in the HTML report's difference map."""
+    from twin.report.png import DIFF_STOPS
+    return pg.ColorMap(np.linspace(0.0, 1.0, len(DIFF_STOPS)), DIFF_STOPS.astype(np.uint8))
+
+
 class FloorView(pg.GraphicsLayoutWidget):
     """Plan view in metres (x east, y north up) with equipment items over a temperature map."""
 
@@ -77,6 +83,7 @@ class FloorView(pg.GraphicsLayoutWidget):
         self.items: dict[str, EquipmentItem] = {}
         self.layout: Optional[Layout] = None
         self.update_ = None                    # the SolveUpdate shown
+        self.floor_map = None                  # a compare_map.FloorMap drawn instead, or None
         self.selected = ""
         self.color_mode = "power"              # "power" | "intake"
         self.height_m = 1.0
@@ -263,15 +270,39 @@ class FloorView(pg.GraphicsLayoutWidget):
     def _room(self):
         return self.update_.layout.room.size_m
 
-    def _show_plane(self) -> None:
+    def show_map(self, floor_map) -> None:
+        """Draw a comparison map (baseline, scenario, difference) instead of the live result;
+        None goes back to the live temperatures. The colour bar follows."""
+        self.floor_map = floor_map
+        diverging = floor_map is not None and floor_map.diverging
+        self.colorbar.setColorMap(difference_colormap() if diverging else temperature_colormap())
+        self.colorbar.setLevels(floor_map.levels if floor_map is not None else fields.TEMPERATURE_LEVELS_C)
+        self.colorbar.getAxis("left").setLabel(floor_map.label if floor_map is not None
+                                               else "air temperature (°C)")
+        if floor_map is None and self.update_ is None:
+            self.image.clear()
+        self._show_plane()
+
+    def _shown_fields(self):
+        """(temperature-like field, velocity, room size, levels) on screen, or None."""
+        m = self.floor_map
+        if m is not None:
+            return m.field, m.velocity_ms, m.room_m, m.levels
         if self.update_ is None:
+            return None
+        r = self.update_.result
+        return r.temperature_c, r.velocity_ms, self._room(), fields.TEMPERATURE_LEVELS_C
+
+    def _show_plane(self) -> None:
+        shown = self._shown_fields()
+        if shown is None:
             return
-        result, room = self.update_.result, self._room()
-        plane = fields.horizontal_plane(result.temperature_c, room, self.height_m)
-        self.image.setImage(plane, levels=fields.TEMPERATURE_LEVELS_C, autoLevels=False)
+        field, velocity, room, levels = shown
+        plane = fields.horizontal_plane(field, room, self.height_m)
+        self.image.setImage(plane, levels=levels, autoLevels=False)
         self.image.setRect(QRectF(0, 0, room[0], room[1]))
-        if self.arrows.isVisible():
-            pts, vel = fields.arrow_samples(result.velocity_ms, room, self.height_m, ARROW_SPACING_M)
+        if self.arrows.isVisible() and velocity is not None:
+            pts, vel = fields.arrow_samples(velocity, room, self.height_m, ARROW_SPACING_M)
             self.arrows.set_arrows(pts, vel)
 
     def plane_image(self) -> Optional[np.ndarray]:
@@ -291,7 +322,12 @@ class FloorView(pg.GraphicsLayoutWidget):
         lx, ly = self.layout.room.size_m[:2]
         if not (0 <= x_m <= lx and 0 <= y_m <= ly):
             return f"{where}: outside the room"
-        if self.update_ is None:
+        shown = self._shown_fields()
+        if shown is None:
             return f"{where}: no result yet"
-        t = fields.value_at(self.update_.result.temperature_c, self._room(), x_m, y_m, self.height_m)
-        return f"{where}: {t:.1f} °C" if math.isfinite(t) else f"{where}: inside equipment"
+        t = fields.value_at(shown[0], shown[2], x_m, y_m, self.height_m)
+        if not math.isfinite(t):
+            return f"{where}: inside equipment"
+        if self.floor_map is not None and self.floor_map.unit == "K":
+            return f"{where}: {t:+.1f} K (scenario − baseline)"
+        return f"{where}: {t:.1f} °C" + (f" ({self.floor_map.mode})" if self.floor_map else "")
