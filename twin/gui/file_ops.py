@@ -1,6 +1,7 @@
 """Opening and saving from the GUI: dialogs, recent files, unsaved-changes prompts.
 
-Dialog calls are methods (`ask_open_path`, `ask_save_path`, `ask_save_changes`)
+Dialog calls are methods (`ask_open_path`, `ask_save_path`, `ask_save_changes`, `ask_folder`,
+`ask_replace`, `show_error`)
 so tests can replace them without a human at the keyboard.
 """
 from __future__ import annotations
@@ -62,6 +63,19 @@ class FileOps(QObject):
         box.setDefaultButton(QMessageBox.Save)
         answer = box.exec()
         return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
+
+    def ask_folder(self, title: str) -> Optional[str]:
+        """A folder to write into (e.g. File › Export Report), or None."""
+        folder = QFileDialog.getExistingDirectory(self.window, title, self._folder())
+        return folder or None
+
+    def ask_replace(self, folder: str, names: list) -> bool:
+        """Whether to replace the files `names` already in `folder`."""
+        answer = QMessageBox.question(
+            self.window, "Replace report files?",
+            f"{folder} already holds {', '.join(names)}.\nReplace them with the new report?",
+            QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
+        return answer == QMessageBox.Yes
 
     def show_error(self, title: str, text: str) -> None:
         QMessageBox.critical(self.window, title, text)
