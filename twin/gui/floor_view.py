@@ -81,6 +81,7 @@ class FloorView(pg.GraphicsLayoutWidget):
         self.section_line.setVisible(False)
         self.plot.addItem(self.section_line)
         self.items: dict[str, EquipmentItem] = {}
+        self.overlay: list = []                # placement candidates drawn over the plan
         self.layout: Optional[Layout] = None
         self.update_ = None                    # the SolveUpdate shown
         self.floor_map = None                  # a compare_map.FloorMap drawn instead, or None
@@ -102,6 +103,7 @@ class FloorView(pg.GraphicsLayoutWidget):
         for item in self.items.values():
             self.plot.removeItem(item)
         self.items.clear()
+        self.set_overlay([])
         self.selected = ""
         self.sync()
         lx, ly = layout.room.size_m[:2]
@@ -159,6 +161,15 @@ class FloorView(pg.GraphicsLayoutWidget):
                 caption = f"ret {ret:.1f} °C" if math.isfinite(ret) else ""
             item.set_look(unit.state, caption)
             item.set_flags(unit.id == self.selected, self._flash.get(unit.id))
+
+    def set_overlay(self, items: list) -> None:
+        """Show these graphics items over the plan (placement candidates) instead of the
+        previous ones; they are not equipment and are dropped when another layout opens."""
+        for item in self.overlay:
+            self.plot.removeItem(item)
+        self.overlay = list(items)
+        for item in self.overlay:
+            self.plot.addItem(item)
 
     def set_color_mode(self, mode: str) -> None:
         self.color_mode = mode
