@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up a development checkout of dctwin on Debian/Ubuntu: system packages
-# (python3-venv and the Qt runtime libraries for headless/Xvfb use), a .venv
+# (python3-venv, the Qt runtime libraries for headless/Xvfb use, and the
+# freedesktop tools the packaging tests validate the launcher with), a .venv
 # in the repository root, and an editable install with the gui and test extras.
 #
 # Idempotent: apt runs only when a package is missing; pip runs only when the
@@ -20,6 +21,7 @@ SYSTEM_PACKAGES=(
     libglib2.0-0 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
     libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1
     libx11-xcb1 fonts-dejavu-core
+    desktop-file-utils shared-mime-info
 )
 
 say() { printf 'dev-setup: %s\n' "$*" >&2; }
