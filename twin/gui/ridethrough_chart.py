@@ -1,0 +1,132 @@
+"""The ride-through chart: every rack's intake against minutes after the failure.
+
+The ASHRAE recommended and allowable maxima are horizontal lines; the racks
+that cross the allowable maximum first are drawn in colour and labelled where
+they cross (or at the end of the horizon), the rest thin and grey; one rack
+can be highlighted (the table's hover or selection).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+LABELLED = 5                               # racks drawn in colour and labelled
+HOT_COLORS = ((215, 25, 28), (240, 110, 20), (190, 40, 160), (150, 90, 30), (60, 120, 200))
+OTHER_COLOR = (140, 140, 150, 150)
+HIGHLIGHT = (255, 200, 0)
+ALLOWABLE_PEN = pg.mkPen((220, 0, 0), width=2, style=Qt.DashLine)
+RECOMMENDED_PEN = pg.mkPen((230, 140, 0), width=1.5, style=Qt.DashLine)
+HEADROOM_K = 6.0                           # shown above the allowable line
+
+
+class RideChart(pg.PlotWidget):
+    """Intake max per rack over time (minutes); `show_study(study)` draws a RideStudy."""
+
+    def __init__(self):
+        super().__init__()
+        self.setLabel("bottom", "minutes after the failure")
+        self.setLabel("left", "rack intake max (°C)")
+        self.showGrid(x=True, y=True, alpha=0.2)
+        self.getPlotItem().setMenuEnabled(False)
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.labels: dict[str, pg.TextItem] = {}
+        self.styles: dict[str, object] = {}     # rack id -> its pen when not highlighted
+        self.hot: tuple = ()                    # the labelled racks, soonest first
+        self.highlighted = ""
+        self.text_color = (40, 40, 40)
+        self.allowable = pg.InfiniteLine(angle=0, pen=ALLOWABLE_PEN, label="allowable",
+                                         labelOpts={"position": 0.04, "color": (200, 0, 0),
+                                                    "anchors": [(0, 1), (0, 1)]})
+        self.recommended = pg.InfiniteLine(angle=0, pen=RECOMMENDED_PEN, label="recommended",
+                                           labelOpts={"position": 0.04, "color": (200, 110, 0),
+                                                      "anchors": [(0, 1), (0, 1)]})
+        for line in (self.allowable, self.recommended):
+            line.setZValue(5)
+            line.setVisible(False)
+            self.addItem(line)
+
+    def set_colors(self, background, foreground) -> None:
+        self.setBackground(background)
+        self.text_color = foreground
+
+    def clear_study(self) -> None:
+        for item in (*self.curves.values(), *self.labels.values()):
+            self.removeItem(item)
+        self.curves, self.labels, self.styles, self.hot = {}, {}, {}, ()
+        self.highlighted = ""
+        self.allowable.setVisible(False)
+        self.recommended.setVisible(False)
+
+    def show_study(self, study) -> None:
+        """Draw every rack's curve, the limits and labels for the racks that go first."""
+        self.clear_study()
+        ride = study.ride
+        minutes = np.asarray(ride.times_s, float) / 60.0
+        self.hot = tuple(study.order[:LABELLED])
+        for rid in reversed(study.order):           # the hottest drawn last, on top
+            series = np.asarray(ride.inlet_max_c[rid], float)
+            if rid in self.hot:
+                pen = pg.mkPen(HOT_COLORS[self.hot.index(rid) % len(HOT_COLORS)], width=2.5)
+            else:
+                pen = pg.mkPen(OTHER_COLOR, width=1)
+            curve = pg.PlotDataItem(minutes, series, pen=pen, name=rid)
+            curve.setZValue(2 if rid in self.hot else 1)
+            self.addItem(curve)
+            self.curves[rid], self.styles[rid] = curve, pen
+        for rid in self.hot:
+            self._label(rid, ride, minutes)
+        self.allowable.setValue(study.allowable_c)
+        self.allowable.label.setFormat(f"allowable {study.allowable_c:g} °C")
+        self.recommended.setValue(study.recommended_c)
+        self.recommended.label.setFormat(f"recommended {study.recommended_c:g} °C")
+        self.allowable.setVisible(True)
+        self.recommended.setVisible(True)
+        self._fit(study, minutes)
+
+    def _label(self, rid: str, ride, minutes: np.ndarray) -> None:
+        t = ride.time_to_allowable_s.get(rid)
+        if t is not None and t <= minutes[-1] * 60.0:
+            x, y, anchor = t / 60.0, ride.allowable_c, (0.0, 1.0)
+        else:
+            x, y, anchor = minutes[-1], float(ride.inlet_max_c[rid][-1]), (1.0, 1.0)
+        color = HOT_COLORS[self.hot.index(rid) % len(HOT_COLORS)]
+        label = pg.TextItem(rid, color=color, anchor=anchor)
+        label.setPos(x, y)
+        label.setZValue(6)
+        self.addItem(label)
+        self.labels[rid] = label
+
+    def _fit(self, study, minutes: np.ndarray) -> None:
+        """Show the part that matters: up to a little past the last crossing, and the
+        limits with some room above them (the curves of a room without cooling climb on)."""
+        ride = study.ride
+        times = [t for t in ride.time_to_allowable_s.values() if t is not None]
+        crossing_all = len(times) == len(ride.time_to_allowable_s) and times
+        x_max = minutes[-1]
+        if crossing_all and max(times) > 0:
+            x_max = min(x_max, max(2.0 * max(times) / 60.0, minutes[min(10, len(minutes) - 1)]))
+        shown = minutes <= x_max + 1e-9
+        values = np.concatenate([np.asarray(s, float)[shown] for s in ride.inlet_max_c.values()])
+        lo = min(float(values.min()), study.recommended_c) - 1.0
+        hi = min(float(values.max()), study.allowable_c + HEADROOM_K)
+        hi = max(hi, study.allowable_c) + 1.0
+        self.setXRange(0.0, float(x_max), padding=0.02)
+        self.setYRange(lo, hi, padding=0.02)
+
+    def highlight(self, rack_id: Optional[str]) -> None:
+        """Draw one rack's curve thick and on top ("" or None: none)."""
+        rack_id = rack_id or ""
+        if rack_id == self.highlighted:
+            return
+        previous = self.curves.get(self.highlighted)
+        if previous is not None:
+            previous.setPen(self.styles[self.highlighted])
+            previous.setZValue(2 if self.highlighted in self.hot else 1)
+        self.highlighted = rack_id if rack_id in self.curves else ""
+        curve = self.curves.get(self.highlighted)
+        if curve is not None:
+            curve.setPen(pg.mkPen(HIGHLIGHT, width=4))
+            curve.setZValue(4)
