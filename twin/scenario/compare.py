@@ -22,10 +22,14 @@ class Outcome:
     dark_racks: tuple = ()
 
 
-def evaluate(applied: Applied, runner) -> Outcome:
-    """Solve (or fetch from the cache) and analyse one applied variant."""
+def evaluate(applied: Applied, runner, result=None, model: Optional[str] = None) -> Outcome:
+    """Solve (or fetch from the cache) and analyse one applied variant.
+
+    `result`: its thermal result when already solved (e.g. by `runner.solve_many`).
+    """
     from twin.thermal import metrics as room_metrics
-    result = runner.solve(applied.layout, applied.name)
+    if result is None:
+        result = runner.solve(applied.layout, applied.name, model=model)
     metrics = room_metrics.compute(result, applied.layout)
     power, dark = power_with_failures(applied.layout, result, applied.failed_power)
     return Outcome(applied.name, applied.layout, result, metrics, power,

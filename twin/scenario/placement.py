@@ -158,15 +158,12 @@ def advise(layout: Layout, count: int, power_kw: float, runner, top: int = 5,
         cand.local_air_c = local_air_c(base.result, cand, height_m)
     pool.sort(key=lambda c: c.local_air_c)
     chosen = pool[:solve_limit]
-    for n, cand in enumerate(chosen):
-        if progress:
-            progress(n / max(len(chosen), 1), f"candidate {n + 1}/{len(chosen)}")
-        _score(layout, cand, power_kw, dt, runner, base)
+    _score_all(layout, chosen, power_kw, dt, runner, None, progress)
     chosen.sort(key=_rank)
     if confirm > 0:
         runner.solve(layout, "baseline", model="accurate")    # the warm start for the confirmations
+        _score_all(layout, chosen[:confirm], power_kw, dt, runner, "accurate", progress)
     for cand in chosen[:confirm]:
-        _score(layout, cand, power_kw, dt, runner, base, model="accurate")
         cand.confirmed = True
     chosen[:confirm] = sorted(chosen[:confirm], key=_rank)
     for cand in chosen[:top]:
@@ -179,13 +176,23 @@ def _rank(cand: Candidate) -> tuple:
     return (round(cand.worst_inlet_c, 2), -headroom, cand.local_air_c)
 
 
-def _score(layout, cand, power_kw, dt, runner, base, model=None) -> None:
-    cand.edits = _edits(layout, cand, power_kw, dt)
-    applied = apply_scenario(layout, cand.edits, "placement")
-    applied_result = runner.solve(applied.layout, "placement", model=model)
+def _score_all(layout, chosen, power_kw, dt, runner, model, progress) -> None:
+    """Solve the candidates (on the runner's executor) and score each."""
+    applied = []
+    for n, cand in enumerate(chosen):
+        cand.edits = _edits(layout, cand, power_kw, dt)
+        applied.append((apply_scenario(layout, cand.edits, f"candidate {n + 1}").layout,
+                        f"candidate {n + 1}/{len(chosen)}"))
+    results = runner.solve_many(applied, model=model, progress=progress)
+    for cand, (placed, _), result in zip(chosen, applied, results):
+        _score(layout, cand, placed, result)
+
+
+def _score(layout, cand, placed, applied_result) -> None:
+    """Fill in a candidate's figures from the solve of `placed` (the layout with its racks)."""
     from twin.scenario.compare import Outcome, power_with_failures
-    power, _ = power_with_failures(applied.layout, applied_result, frozenset())
-    outcome = Outcome("placement", applied.layout, applied_result, None, power)
+    power, _ = power_with_failures(placed, applied_result, frozenset())
+    outcome = Outcome("placement", placed, applied_result, None, power)
     cand.worst_inlet_c = max(float(r.inlet_max_c) for r in applied_result.racks.values())
     cand.new_racks_inlet_c = max(float(applied_result.racks[e.target].inlet_max_c) for e in cand.edits)
     cand.power_headroom_kw = power_headroom_kw(outcome)

@@ -67,18 +67,30 @@ class ResultCache:
 
 
 class Runner:
-    """Solves layouts of one study: cached, warm-started, with progress and cancel."""
+    """Solves layouts of one study: cached, warm-started, with progress and cancel.
+
+    `executor` decides where `solve_many` runs its cases (twin.scenario.executor):
+    in this process by default, or on Dask workers. `solve` always runs here.
+    """
 
     def __init__(self, cell_m: float = 0.2, model: str = "accurate",
                  cache: Optional[ResultCache] = None, progress: Progress = None,
-                 cancel: Optional[Callable[[], bool]] = None, warm_start: bool = True):
+                 cancel: Optional[Callable[[], bool]] = None, warm_start: bool = True,
+                 executor=None):
+        from twin.scenario.executor import LocalExecutor
         self.cell_m, self.model = float(cell_m), model
         self.warm_start = warm_start
         self.cache = cache if cache is not None else ResultCache()
         self.progress, self.cancel = progress, cancel
+        self.executor = executor if executor is not None else LocalExecutor()
         self.solves = 0
         self.solve_seconds = 0.0
         self._warm = None            # RansState of the first accurate solve
+
+    @property
+    def warm_state(self):
+        """The RansState accurate solves start from (None until the first accurate solve)."""
+        return self._warm
 
     def solve(self, layout: Layout, label: str = "", model: Optional[str] = None):
         """The ThermalResult of `layout` (from the cache when already solved)."""
@@ -88,38 +100,90 @@ class Runner:
         if hit is not None:
             return hit
         t0 = time.perf_counter()
-        progress = self._labelled(label)
-        if model == "accurate" and self.warm_start:
-            result = self._solve_accurate(layout, progress)
-        else:
-            result = self._solve_plain(layout, model, progress)
+        result = self.solve_uncached(layout, label, model)
         self.solves += 1
         self.solve_seconds += time.perf_counter() - t0
         self.cache.put(key, result)
         return result
+
+    def solve_many(self, items, model: Optional[str] = None, progress: Progress = None) -> list:
+        """Results of many (layout, label) pairs, in order; the misses go to the executor.
+
+        A layout already in the cache, or equal to an earlier one in `items`, is
+        not solved again. With the accurate model and warm starts, the first
+        miss is solved here when no accurate state exists yet, so that every
+        backend starts the others from the same fields. `progress(fraction,
+        message)` reports cases (the runner's own progress reports solves).
+        """
+        from twin.scenario.executor import Case
+        model = model or self.model
+        keys = [ResultCache.key(layout, model, self.cell_m) for layout, _ in items]
+        found = {key: self.cache.get(key) for key in dict.fromkeys(keys)}
+        misses, seen = [], set()
+        for (layout, label), key in zip(items, keys):
+            if found[key] is None and key not in seen:
+                seen.add(key)
+                misses.append(Case(layout, label, model, self.cell_m, key))
+        if misses and model == "accurate" and self.warm_start and self._warm is None:
+            first = misses.pop(0)
+            found[first.key] = self.solve(first.layout, first.label, model)
+        if misses:
+            t0 = time.perf_counter()
+            try:
+                for case, result in zip(misses, self.executor.run(self, misses, progress)):
+                    found[case.key] = result
+            finally:
+                self.solve_seconds += time.perf_counter() - t0
+        return [found[key] for key in keys]
+
+    def store(self, case, result) -> None:
+        """Count a solved case and cache it (executors call this as each case completes)."""
+        self.solves += 1
+        self.cache.put(case.key, result)
+
+    def solve_uncached(self, layout: Layout, label: str = "", model: Optional[str] = None):
+        """Solve here and now, without the cache (the local executor's work)."""
+        model = model or self.model
+        progress = self._labelled(label)
+        if model == "accurate" and self.warm_start:
+            result, state = solve_accurate_warm(layout, self.cell_m, self._warm, progress, self.cancel)
+            if self._warm is None and state is not None:
+                self._warm = state
+            return result
+        return solve_layout(layout, model, self.cell_m, None, progress, self.cancel)
 
     def _labelled(self, label: str) -> Progress:
         if self.progress is None:
             return None
         return lambda fraction, message="": self.progress(fraction, f"{label}: {message}".strip(": "))
 
-    def _solve_plain(self, layout: Layout, model: str, progress: Progress):
-        from twin.thermal import solve
-        return solve(layout, cell_m=self.cell_m, model=model, progress=progress, cancel=self.cancel)
 
-    def _solve_accurate(self, layout: Layout, progress: Progress):
-        """Warm-started from the first accurate state of this room; a plain solve if that fails."""
-        from threadpoolctl import threadpool_limits
-        from twin.thermal.rans import Diverged, prepare_rans
-        import numpy as np
-        state = prepare_rans(layout, self.cell_m)
-        if self._warm is not None:
-            state.warm_start(self._warm)
-        try:
-            with threadpool_limits(limits=1), np.errstate(over="ignore", invalid="ignore"):
-                result = state.solve(progress, self.cancel)
-        except Diverged:
-            return self._solve_plain(layout, "accurate", progress)
-        if self._warm is None:
-            self._warm = state
-        return result
+def solve_layout(layout: Layout, model: str, cell_m: float, warm=None, progress: Progress = None,
+                 cancel: Optional[Callable[[], bool]] = None):
+    """One solve: accurate ones start from `warm` (a RansState or WarmFields) when given."""
+    if model == "accurate" and warm is not None:
+        return solve_accurate_warm(layout, cell_m, warm, progress, cancel)[0]
+    from twin.thermal import solve
+    return solve(layout, cell_m=cell_m, model=model, progress=progress, cancel=cancel)
+
+
+def solve_accurate_warm(layout: Layout, cell_m: float, warm, progress: Progress = None,
+                        cancel: Optional[Callable[[], bool]] = None):
+    """(result, state): an accurate solve from `warm`'s fields (cold when None).
+
+    When the warm-started iterates diverge, a plain solve (which retries with a
+    smaller step) answers instead, and the state is None.
+    """
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+    from twin.thermal import solve
+    from twin.thermal.rans import Diverged, prepare_rans
+    state = prepare_rans(layout, cell_m)
+    if warm is not None:
+        state.warm_start(warm)
+    try:
+        with threadpool_limits(limits=1), np.errstate(over="ignore", invalid="ignore"):
+            result = state.solve(progress, cancel)
+    except Diverged:
+        return solve(layout, cell_m=cell_m, model="accurate", progress=progress, cancel=cancel), None
+    return result, state
