@@ -138,6 +138,9 @@ class FloorView(pg.GraphicsLayoutWidget):
         if self.layout is None:
             return
         result = self.update_.result if self.update_ is not None else None
+        states = {}
+        if self.floor_map is not None:              # label items from the variant on the map
+            result, states = self.floor_map.result or result, dict(self.floor_map.unit_states)
         cmap = temperature_colormap()
         lo, hi = fields.TEMPERATURE_LEVELS_C
         for rack in self.layout.racks:
@@ -155,11 +158,11 @@ class FloorView(pg.GraphicsLayoutWidget):
             item.set_flags(rack.id == self.selected, self._flash.get(rack.id))
         for unit in self.layout.cooling_units:
             item = self.items[unit.id]
-            caption = ""
-            if result is not None and unit.id in result.cooling_units and unit.state == "running":
+            caption, state = "", states.get(unit.id, unit.state)
+            if result is not None and unit.id in result.cooling_units and state == "running":
                 ret = result.cooling_units[unit.id].return_temp_c
                 caption = f"ret {ret:.1f} °C" if math.isfinite(ret) else ""
-            item.set_look(unit.state, caption)
+            item.set_look(state, caption)
             item.set_flags(unit.id == self.selected, self._flash.get(unit.id))
 
     def set_overlay(self, items: list) -> None:
@@ -293,6 +296,7 @@ class FloorView(pg.GraphicsLayoutWidget):
         if floor_map is None and self.update_ is None:
             self.image.clear()
         self._show_plane()
+        self._restyle()
 
     def _shown_fields(self):
         """(temperature-like field, velocity, room size, levels) on screen, or None."""
