@@ -31,7 +31,11 @@ def add_parsers(commands) -> None:
                     "and report the worst intake temperature of every rack.")
     sw.add_argument("layout", metavar="LAYOUT", help="layout file (YAML)")
     sw.add_argument("--units-only", action="store_true", help="skip the power components")
+    sw.add_argument("--confirm", type=int, default=0, metavar="M",
+                    help="re-solve the hottest M cases with the accurate model (default 0)")
     _common(sw)
+    from twin.scenario.command import add_executor_options
+    add_executor_options(sw)
 
 
 def _common(parser, json_out: bool = True) -> None:
@@ -63,11 +67,12 @@ def _load(path_text: str):
     return layout
 
 
-def _runner(args, warm_start: bool = True):
+def _runner(args, warm_start: bool = True, executor=None):
     from twin.cli import Progress
     from twin.scenario import Runner
     progress = Progress(sys.stderr, enabled=not args.quiet)
-    return Runner(args.cell_m, args.model, progress=progress, warm_start=warm_start), progress
+    return Runner(args.cell_m, args.model, progress=progress, warm_start=warm_start,
+                  executor=executor), progress
 
 
 def run_report(args) -> int:
@@ -120,20 +125,31 @@ def _write_pdf(folder: str) -> str:
 
 def run_sweep(args) -> int:
     """Fail each unit and component alone; print the per-rack worst case."""
-    from twin.cli import InputError, _write_outputs, sigint_flag
+    from twin.cli import InputError
+    from twin.scenario.command import run_study_command
+    if args.confirm < 0:
+        raise InputError(f"--confirm must be 0 or more, got {args.confirm}")
+    return run_study_command(lambda: _sweep(args))
+
+
+def _sweep(args) -> int:
+    from twin.cli import InputError, sigint_flag
+    from twin.scenario.command import study_executor
     from twin.scenario.sweep import format_sweep, sweep
     from twin.thermal import SolverError
     from twin.thermal.export import write_json
     layout = _load(args.layout)
-    runner, progress = _runner(args)
-    try:
-        with sigint_flag() as cancelled:
-            runner.cancel = cancelled
-            result = sweep(layout, runner, power=not args.units_only, progress=progress)
-    except SolverError as exc:
-        raise InputError(str(exc)) from None
-    finally:
-        progress.finish()
+    with study_executor(args) as executor:
+        runner, progress = _runner(args, executor=executor)
+        try:
+            with sigint_flag() as cancelled:
+                runner.cancel = cancelled
+                result = sweep(layout, runner, power=not args.units_only, progress=progress,
+                               confirm=args.confirm)
+        except SolverError as exc:
+            raise InputError(str(exc)) from None
+        finally:
+            progress.finish()
     if args.json:
         try:
             write_json(args.json, {**result.to_dict(), "solves": runner.solves})

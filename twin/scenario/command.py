@@ -1,7 +1,59 @@
-"""`dctwin place` and `dctwin setpoint`: placement advice and supply setpoint optimisation."""
+"""`dctwin place` and `dctwin setpoint`: placement advice and supply setpoint optimisation.
+
+Also the --workers / --scheduler options that put a study's solves on Dask.
+"""
 from __future__ import annotations
 
+import contextlib
 import sys
+
+
+def add_executor_options(parser) -> None:
+    """--workers N and --scheduler ADDRESS: solve the cases on Dask (docs/scenarios.md)."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--workers", type=int, metavar="N",
+                       help="solve the cases on a local Dask cluster of N worker processes "
+                            "(needs dask[distributed])")
+    group.add_argument("--scheduler", metavar="ADDRESS",
+                       help="solve the cases on a running Dask scheduler, e.g. tcp://host:8786")
+
+
+@contextlib.contextmanager
+def study_executor(args):
+    """The executor the options ask for, closed on the way out; bad options are input errors.
+
+    Inside the block SolveCancelled is reported as `cancelled` (exit 130) by
+    `run_study_command`; a case that fails on a worker is an internal error
+    naming the case.
+    """
+    from twin.cli import InputError
+    from twin.scenario.executor import ExecutorError, make_executor
+    workers, scheduler = getattr(args, "workers", None), getattr(args, "scheduler", None)
+    if workers is not None and workers < 1:
+        raise InputError(f"--workers must be at least 1, got {workers}")
+    try:
+        executor = make_executor(workers, scheduler)
+    except ExecutorError as exc:
+        raise InputError(str(exc)) from None
+    try:
+        yield executor
+    finally:
+        executor.close()
+
+
+def run_study_command(work) -> int:
+    """work() -> exit code, with cancel (130) and worker failures (1) reported in one line."""
+    from twin.cli import EXIT_CANCELLED, EXIT_INTERNAL
+    from twin.scenario.executor import CaseError
+    from twin.thermal import SolveCancelled
+    try:
+        return work()
+    except SolveCancelled:
+        print("cancelled", file=sys.stderr)
+        return EXIT_CANCELLED
+    except CaseError as exc:
+        print(f"dctwin: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 def add_parsers(commands) -> None:
@@ -20,6 +72,7 @@ def add_parsers(commands) -> None:
     place.add_argument("--confirm", type=int, default=0, metavar="M",
                        help="re-solve the leading M with the accurate model (default 0)")
     _common(place, json_out=False)
+    add_executor_options(place)
     place.set_defaults(model="preview")
     sp = commands.add_parser(
         "setpoint", help="warmest supply temperature and least airflow inside the recommended range",
@@ -31,23 +84,29 @@ def add_parsers(commands) -> None:
 
 
 def run_place(args) -> int:
+    from twin.cli import InputError
+    if args.racks < 1 or not args.kw > 0:
+        raise InputError("--racks must be at least 1 and --kw above 0")
+    return run_study_command(lambda: _place(args))
+
+
+def _place(args) -> int:
     from twin.cli import InputError, sigint_flag
     from twin.report.command import _load, _runner
     from twin.scenario.placement import advise
     from twin.thermal import SolverError
-    if args.racks < 1 or not args.kw > 0:
-        raise InputError("--racks must be at least 1 and --kw above 0")
     layout = _load(args.layout)
-    runner, progress = _runner(args)
-    try:
-        with sigint_flag() as cancelled:
-            runner.cancel = cancelled
-            ranked = advise(layout, args.racks, args.kw, runner, args.top, args.solve_limit,
-                            args.confirm, progress=progress)
-    except SolverError as exc:
-        raise InputError(str(exc)) from None
-    finally:
-        progress.finish()
+    with study_executor(args) as executor:
+        runner, progress = _runner(args, executor=executor)
+        try:
+            with sigint_flag() as cancelled:
+                runner.cancel = cancelled
+                ranked = advise(layout, args.racks, args.kw, runner, args.top, args.solve_limit,
+                                args.confirm, progress=progress)
+        except SolverError as exc:
+            raise InputError(str(exc)) from None
+        finally:
+            progress.finish()
     if not ranked:
         print("no free position on the tile grid faces a cold aisle for these racks")
         return 0

@@ -121,7 +121,7 @@ class DaskExecutor(LocalExecutor):
     name = "dask"
 
     def __init__(self, workers: Optional[int] = None, scheduler: Optional[str] = None,
-                 connect_timeout_s: float = 10.0):
+                 connect_timeout_s: float = 5.0):
         try:
             import distributed
         except ImportError:
