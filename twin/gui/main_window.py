@@ -65,6 +65,8 @@ class MainWindow(QMainWindow):
         self.power = attach_power(self)
         from twin.gui.scenario_panel import attach_scenarios
         self.scenarios = attach_scenarios(self)
+        from twin.gui.cfd_panel import attach_cfd
+        self.cfd = attach_cfd(self)
         from twin.gui.ridethrough_panel import attach_ridethrough
         self.ride = attach_ridethrough(self)
         from twin.gui.placement_panel import attach_placement
