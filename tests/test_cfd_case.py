@@ -250,3 +250,19 @@ def test_compare_command_prints_per_rack_differences(tmp_path, capsys):
     assert command.main(["compare", str(tmp_path / "a.json"), str(tmp_path / "b.json")]) == 0
     out = capsys.readouterr().out
     assert "+0.70" in out and "CRAH-1" in out
+    svg = tmp_path / "diff.svg"
+    assert command.main(["compare", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--plot", str(svg)]) == 0
+    text = svg.read_text()
+    assert text.startswith("<svg") and "A1" in text and "MAE 0.70 K" in text
+    assert text.count("<circle") == 2                    # one rack, two results
+
+
+def test_side_by_side_is_fast_minus_cfd():
+    from twin.cfd.verify import side_by_side, verdict
+    cfd, fast = _fake_result(), _fake_result()
+    fast["racks"]["A1"]["inlet_mean_c"] = 21.4
+    fast["cooling_units"]["CRAH-1"]["return_temp_c"] = 27.5
+    table = side_by_side(fast, cfd)
+    assert table["racks"][0]["delta_mean_k"] == pytest.approx(1.4)
+    assert table["units"][0]["delta_k"] == pytest.approx(-0.5)
+    assert table["outside_tolerance"] == ["A1"] and "beyond 1 K: A1" in verdict(table)

@@ -28,6 +28,7 @@ def add_parser(subparsers) -> None:
                                             "intake mean, max and thirds per rack, returns, energy.")
     cmp.add_argument("a", metavar="A.json")
     cmp.add_argument("b", metavar="B.json")
+    cmp.add_argument("--plot", metavar="FILE.svg", help="also draw the per-rack intakes and B - A as an SVG chart")
     cmp.set_defaults(cfd_command="compare")
 
 
@@ -46,6 +47,15 @@ def run_compare(args) -> int:
         print(f"dctwin: cannot read results: {exc}", file=sys.stderr)
         return EXIT_INPUT
     sys.stdout.write(format_report(a, b, args.a, args.b))
+    if getattr(args, "plot", None):
+        from twin.cfd.verify import svg_plot
+        from twin.thermal.export import write_text_atomic
+        try:
+            write_text_atomic(args.plot, svg_plot(a, b, Path(args.a).name, Path(args.b).name))
+        except (OSError, ValueError) as exc:
+            print(f"dctwin: cannot write the plot {args.plot}: {exc}", file=sys.stderr)
+            return EXIT_INPUT
+        print(f"plot: {args.plot}")
     return EXIT_OK
 
 
