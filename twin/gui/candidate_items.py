@@ -16,6 +16,7 @@ OUTLINE = QColor(0, 170, 90)
 CHOSEN = QColor(255, 200, 0)
 FRONT = QColor(40, 120, 255)
 FRONT_FRACTION = 0.15
+BADGE_PX = 18                   # the rank badge's size on screen
 
 
 def _pen(color: QColor, width: float, style=Qt.SolidLine) -> QPen:
@@ -74,16 +75,21 @@ class CandidateOutline(pg.GraphicsObject):
         self._number(painter)
 
     def _number(self, painter) -> None:
-        """The rank, upright and legible at any zoom, centred on the group."""
-        device = painter.transform().mapRect(self._bounds)
+        """The rank in a small round badge, upright and legible at any zoom, centred on the
+        group (badges of overlapping candidates stay apart by their offset)."""
+        centre = painter.transform().map(self._bounds.center())
         painter.save()
         painter.resetTransform()
         font = QFont(painter.font())
         font.setBold(True)
-        font.setPixelSize(max(10, min(int(min(device.width(), device.height()) * 0.5), 22)))
+        font.setPixelSize(BADGE_PX - 6)
         painter.setFont(font)
+        badge = QRectF(centre.x() - BADGE_PX / 2, centre.y() - BADGE_PX / 2, BADGE_PX, BADGE_PX)
+        painter.setPen(_pen(CHOSEN.darker(160) if self.chosen else OUTLINE.darker(150), 1.5))
+        painter.setBrush(QBrush(QColor(255, 255, 255, 230)))
+        painter.drawEllipse(badge)
         painter.setPen(QColor(20, 20, 20))
-        painter.drawText(device, Qt.AlignCenter, str(self.rank))
+        painter.drawText(badge, Qt.AlignCenter, str(self.rank))
         painter.restore()
 
     def mouseClickEvent(self, ev) -> None:

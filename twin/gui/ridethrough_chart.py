@@ -14,12 +14,23 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 LABELLED = 5                               # racks drawn in colour and labelled
+ALREADY_LABELLED = 2                       # of them at most this many already above the limit
 HOT_COLORS = ((215, 25, 28), (240, 110, 20), (190, 40, 160), (150, 90, 30), (60, 120, 200))
 OTHER_COLOR = (140, 140, 150, 150)
 HIGHLIGHT = (255, 200, 0)
 ALLOWABLE_PEN = pg.mkPen((220, 0, 0), width=2, style=Qt.DashLine)
 RECOMMENDED_PEN = pg.mkPen((230, 140, 0), width=1.5, style=Qt.DashLine)
 HEADROOM_K = 6.0                           # shown above the allowable line
+
+
+def labelled_racks(ride, order, count: int = LABELLED, already: int = ALREADY_LABELLED) -> tuple:
+    """The racks drawn in colour: the hottest of those above the allowable maximum at the
+    start (at most `already`), then those that cross it soonest, then the warmest."""
+    times = ride.time_to_allowable_s
+    above = [r for r in order if times.get(r) is not None and times[r] <= 0]
+    rest = [r for r in order if r not in above]
+    chosen = above[:already] + rest[:count - min(len(above), already)]
+    return tuple(chosen + [r for r in above[already:] if len(chosen) < count][:count - len(chosen)])
 
 
 class RideChart(pg.PlotWidget):
@@ -38,11 +49,11 @@ class RideChart(pg.PlotWidget):
         self.highlighted = ""
         self.text_color = (40, 40, 40)
         self.allowable = pg.InfiniteLine(angle=0, pen=ALLOWABLE_PEN, label="allowable",
-                                         labelOpts={"position": 0.04, "color": (200, 0, 0),
-                                                    "anchors": [(0, 1), (0, 1)]})
+                                         labelOpts={"position": 0.5, "color": (200, 0, 0),
+                                                    "anchors": [(0.5, 1), (0.5, 1)]})
         self.recommended = pg.InfiniteLine(angle=0, pen=RECOMMENDED_PEN, label="recommended",
-                                           labelOpts={"position": 0.04, "color": (200, 110, 0),
-                                                      "anchors": [(0, 1), (0, 1)]})
+                                           labelOpts={"position": 0.5, "color": (200, 110, 0),
+                                                      "anchors": [(0.5, 0), (0.5, 0)]})
         for line in (self.allowable, self.recommended):
             line.setZValue(5)
             line.setVisible(False)
@@ -65,7 +76,7 @@ class RideChart(pg.PlotWidget):
         self.clear_study()
         ride = study.ride
         minutes = np.asarray(ride.times_s, float) / 60.0
-        self.hot = tuple(study.order[:LABELLED])
+        self.hot = labelled_racks(ride, study.order)
         for rid in reversed(study.order):           # the hottest drawn last, on top
             series = np.asarray(ride.inlet_max_c[rid], float)
             if rid in self.hot:
@@ -76,45 +87,67 @@ class RideChart(pg.PlotWidget):
             curve.setZValue(2 if rid in self.hot else 1)
             self.addItem(curve)
             self.curves[rid], self.styles[rid] = curve, pen
-        for rid in self.hot:
-            self._label(rid, ride, minutes)
         self.allowable.setValue(study.allowable_c)
         self.allowable.label.setFormat(f"allowable {study.allowable_c:g} °C")
         self.recommended.setValue(study.recommended_c)
         self.recommended.label.setFormat(f"recommended {study.recommended_c:g} °C")
         self.allowable.setVisible(True)
         self.recommended.setVisible(True)
-        self._fit(study, minutes)
+        x_max, (lo, hi) = self._fit(study, minutes)
+        self._labels(ride, minutes, x_max, lo, hi)
 
-    def _label(self, rid: str, ride, minutes: np.ndarray) -> None:
-        t = ride.time_to_allowable_s.get(rid)
-        if t is not None and t <= minutes[-1] * 60.0:
-            x, y, anchor = t / 60.0, ride.allowable_c, (0.0, 1.0)
-        else:
-            x, y, anchor = minutes[-1], float(ride.inlet_max_c[rid][-1]), (1.0, 1.0)
-        color = HOT_COLORS[self.hot.index(rid) % len(HOT_COLORS)]
+    def _labels(self, ride, minutes: np.ndarray, x_max: float, lo: float, hi: float) -> None:
+        """Name the labelled racks: where they cross the allowable line when that is on the
+        chart, else at the right edge on their curve; right-edge names kept apart."""
+        vb = self.getPlotItem().vb
+        spacing = (hi - lo) * 16.0 / max(vb.height(), 120.0)        # one text line, in K
+        width = x_max * 36.0 / max(vb.width(), 200.0)              # one short name, in minutes
+        crossing, edge = [], []
+        for rid in self.hot:
+            t = ride.time_to_allowable_s.get(rid)
+            color = HOT_COLORS[self.hot.index(rid) % len(HOT_COLORS)]
+            if t is not None and 0 < t / 60.0 <= 0.85 * x_max:
+                crossing.append((t / 60.0, rid, color))
+            else:
+                k = int(np.searchsorted(minutes, x_max, side="right")) - 1
+                edge.append((min(float(ride.inlet_max_c[rid][max(k, 0)]), hi), rid, color))
+        last_x, y = None, ride.allowable_c
+        for x, rid, color in sorted(crossing):           # names that would touch stack up
+            y = y + spacing if last_x is not None and x - last_x < width else ride.allowable_c
+            self._add_label(rid, color, x, y, (1.0, 1.0))
+            last_x = x
+        last = None
+        for y, rid, color in sorted(edge, reverse=True):
+            y = y if last is None else min(y, last - spacing)
+            self._add_label(rid, color, x_max, y, (1.0, 0.5))
+            last = y
+
+    def _add_label(self, rid: str, color, x: float, y: float, anchor) -> None:
         label = pg.TextItem(rid, color=color, anchor=anchor)
         label.setPos(x, y)
         label.setZValue(6)
         self.addItem(label)
         self.labels[rid] = label
 
-    def _fit(self, study, minutes: np.ndarray) -> None:
-        """Show the part that matters: up to a little past the last crossing, and the
-        limits with some room above them (the curves of a room without cooling climb on)."""
+    def _fit(self, study, minutes: np.ndarray) -> tuple[float, tuple[float, float]]:
+        """Show the part that matters: up to a little past the last crossing when every
+        rack crosses, and without cooling (a climb without end) the limits with some room
+        above them. Returns the x end and the y range."""
         ride = study.ride
         times = [t for t in ride.time_to_allowable_s.values() if t is not None]
-        crossing_all = len(times) == len(ride.time_to_allowable_s) and times
-        x_max = minutes[-1]
-        if crossing_all and max(times) > 0:
-            x_max = min(x_max, max(2.0 * max(times) / 60.0, minutes[min(10, len(minutes) - 1)]))
+        x_max = float(minutes[-1])
+        if len(times) == len(ride.time_to_allowable_s) and times and max(times) > 0:
+            x_max = min(x_max, max(2.0 * max(times) / 60.0, float(minutes[min(10, len(minutes) - 1)])))
         shown = minutes <= x_max + 1e-9
         values = np.concatenate([np.asarray(s, float)[shown] for s in ride.inlet_max_c.values()])
         lo = min(float(values.min()), study.recommended_c) - 1.0
-        hi = min(float(values.max()), study.allowable_c + HEADROOM_K)
+        hi = float(values.max())
+        if ride.tau_s is None:
+            hi = min(hi, study.allowable_c + HEADROOM_K)
         hi = max(hi, study.allowable_c) + 1.0
-        self.setXRange(0.0, float(x_max), padding=0.02)
+        self.setXRange(0.0, x_max, padding=0.02)
         self.setYRange(lo, hi, padding=0.02)
+        return x_max, (lo, hi)
 
     def highlight(self, rack_id: Optional[str]) -> None:
         """Draw one rack's curve thick and on top ("" or None: none)."""

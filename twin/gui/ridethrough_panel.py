@@ -11,10 +11,10 @@ import copy
 from typing import Optional
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QFormLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QGridLayout, QHeaderView,
+                               QLabel, QLineEdit, QListView, QListWidget, QListWidgetItem,
+                               QProgressBar, QPushButton, QSplitter, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from twin.gui import theme
 from twin.gui.ridethrough_chart import RideChart
@@ -77,7 +77,11 @@ class RideThroughPanel(QWidget):
         self.all_units.toggled.connect(self._check_all)
         self.units = QListWidget()
         self.units.setObjectName("rideUnits")
-        self.units.setMaximumHeight(110)
+        self.units.setFlow(QListView.LeftToRight)        # the units side by side, wrapped
+        self.units.setWrapping(True)
+        self.units.setResizeMode(QListView.Adjust)
+        self.units.setSpacing(2)
+        self.units.setMaximumHeight(64)
         self.units.itemChanged.connect(self._on_unit_checked)
         self.mass = QLineEdit("0")
         self.mass.setObjectName("rideEquipmentMass")
@@ -86,15 +90,12 @@ class RideThroughPanel(QWidget):
         self.minutes = QLineEdit("10")
         self.minutes.setObjectName("rideMinutes")
         for field in (self.mass, self.minutes):
+            field.setMaximumWidth(70)
             field.textEdited.connect(lambda _text: self.check_inputs())
         self.model = QComboBox()
         for key, text in MODELS:
             self.model.addItem(text, key)
         self.model.setToolTip("Model of the steady solves (baseline and failed room)")
-        form = QFormLayout()
-        form.addRow("Equipment mass (kJ/K per kW)", self.mass)
-        form.addRow("Horizon (minutes)", self.minutes)
-        form.addRow("Steady solves", self.model)
         self.run_button = QPushButton("Run")
         self.run_button.setObjectName("rideRun")
         self.run_button.clicked.connect(self.run)
@@ -104,15 +105,23 @@ class RideThroughPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setVisible(False)
-        buttons = QHBoxLayout()
-        for widget in (self.run_button, self.cancel_button, self.progress):
-            buttons.addWidget(widget)
+        grid = QGridLayout()
+        grid.addWidget(QLabel("Equipment mass (kJ/K per kW)"), 0, 0)
+        grid.addWidget(self.mass, 0, 1)
+        grid.addWidget(QLabel("Horizon (min)"), 0, 2)
+        grid.addWidget(self.minutes, 0, 3)
+        grid.addWidget(QLabel("Steady solves"), 1, 0)
+        grid.addWidget(self.model, 1, 1, 1, 1)
+        grid.addWidget(self.run_button, 1, 2)
+        grid.addWidget(self.cancel_button, 1, 3)
+        grid.setColumnStretch(4, 1)
         self.status = QLabel("Choose the cooling units that fail and press Run.")
         self.status.setObjectName("rideStatus")
         self.status.setWordWrap(True)
         self.chart = RideChart()
-        self.chart.setMinimumHeight(220)
+        self.chart.setMinimumHeight(160)
         self.table = HoverTable(0, len(COLUMNS))
+        self.table.setMinimumHeight(110)
         self.table.setObjectName("rideTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
@@ -125,14 +134,18 @@ class RideThroughPanel(QWidget):
         self.table.cellEntered.connect(lambda row, _col: self.chart.highlight(self.row_rack(row)))
         self.table.sigLeft.connect(lambda: self.chart.highlight(self.row_rack(self.table.currentRow())))
         self.table.currentCellChanged.connect(self._on_row_chosen)
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(self.chart)
+        split.addWidget(self.table)
+        split.setSizes([300, 220])
+        split.setChildrenCollapsible(False)
         box = QVBoxLayout(self)
         box.addWidget(self.all_units)
         box.addWidget(self.units)
-        box.addLayout(form)
-        box.addLayout(buttons)
+        box.addLayout(grid)
+        box.addWidget(self.progress)
         box.addWidget(self.status)
-        box.addWidget(self.chart, 3)
-        box.addWidget(self.table, 2)
+        box.addWidget(split, 1)
 
     # -- the cooling units to fail ---------------------------------------------------------
     def refresh_units(self) -> None:
@@ -258,19 +271,23 @@ class RideThroughPanel(QWidget):
     def summary(self, study) -> str:
         ride, request = study.ride, self.request
         horizon_s = float(ride.times_s[-1])
-        crossing = [r for r in study.order if ride.time_to_allowable_s.get(r) is not None
-                    and ride.time_to_allowable_s[r] <= horizon_s]
+        times = ride.time_to_allowable_s
+        above = [r for r in study.order if times.get(r) is not None and times[r] <= 0]
+        crossing = [r for r in study.order if times.get(r) is not None and 0 < times[r] <= horizon_s]
         fails = ", ".join(request.failed_ids) if request else "units"
-        lead = (f"{fails} fail: {len(crossing)} of {len(study.order)} racks cross the allowable "
-                f"{study.allowable_c:g} °C within {horizon_s / 60:g} min")
+        parts = [f"{len(above)} of {len(study.order)} racks are above the allowable "
+                 f"{study.allowable_c:g} °C already"] if above else []
+        cross = (f"{len(crossing)} {'more ' if above else ''}cross"
+                 + ("" if above else f" the allowable {study.allowable_c:g} °C")
+                 + f" within {horizon_s / 60:g} min")
         if crossing:
-            first = crossing[0]
-            lead += f", first {first} after {format_time(ride.time_to_allowable_s[first])}"
+            cross += f", the first ({crossing[0]}) after {format_time(times[crossing[0]])}"
+        parts.append(cross)
         how = (f"time constant {ride.tau_s:.0f} s" if ride.tau_s is not None else
                f"no cooling left: the room warms {ride.rise_k_per_min:.1f} K per minute")
-        return (f"{lead}. Well-mixed room, heat capacity {ride.heat_capacity_kj_k:.0f} kJ/K, "
-                f"{how} ({study.model} model, {study.cell_m:g} m cells, "
-                f"{self.watch.elapsed_s:.1f} s).")
+        return (f"{fails} fail: {'; '.join(parts)}. Well-mixed room, heat capacity "
+                f"{ride.heat_capacity_kj_k:.0f} kJ/K, {how} ({study.model} model, "
+                f"{study.cell_m:g} m cells, {self.watch.elapsed_s:.1f} s).")
 
     def _fill_table(self, study) -> None:
         ride = study.ride
