@@ -142,7 +142,7 @@ class DaskExecutor(LocalExecutor):
             import logging
             self.cluster = distributed.LocalCluster(
                 n_workers=workers or 2, threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=logging.ERROR)
+                dashboard_address=":0", silence_logs=logging.ERROR)   # any free port, quietly
             self.client = distributed.Client(self.cluster)
         self.address = self.client.scheduler.address
         self.closed = False
