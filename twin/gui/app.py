@@ -35,10 +35,15 @@ def application(argv: Optional[list] = None) -> QApplication:
 
 
 def application_icon() -> QIcon:
-    """The dctwin icon from the bundled SVG and PNG sizes (empty if they are missing)."""
+    """The dctwin icon from the bundled PNG sizes (empty if they are missing).
+
+    PNGs rather than the SVG: they need no SVG plugin (the bundle leaves QtSvg
+    out) and every size stays crisp; the SVG is for desktop icon themes.
+    """
     icon = QIcon()
     for path in icon_paths():
-        icon.addFile(str(path))
+        if path.suffix == ".png":
+            icon.addFile(str(path))
     return icon
 
 
@@ -86,6 +91,12 @@ def run(argv: Optional[list] = None) -> int:
         return 2
     if args.screenshot and not _has_display():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    elif not _has_display():      # Qt would abort with a core dump; say what to do instead
+        print("dctwin gui: no display (DISPLAY and WAYLAND_DISPLAY are not set); run it in a "
+              "desktop session, use --screenshot PNG to render offscreen, or run "
+              "'dctwin simulate LAYOUT' for the results table (see docs/troubleshooting.md)",
+              file=sys.stderr)
+        return 2
     app = application()
     settings = QSettings()
     model = args.model or str(settings.value("solve/model", "accurate"))
