@@ -72,7 +72,7 @@ def test_failing_a_unit_matches_compare_run_directly(sym, qtbot, sym_file):
     view = panel.view
     assert view.verdict.text() == "fail CRAH-E: the change does NOT hold"
     assert "racks newly above the allowable 32 °C intake maximum: " in view.reasons.text()
-    shown = table_column(view.racks, "Δ max (K)")
+    shown = table_column(view.racks, "Δ max\nK")
     assert len(shown) == 8
     for rid, item in shown.items():
         assert item.text() == f"{expected['racks'][rid]['inlet_max_delta_k']:+,.1f}"
@@ -81,9 +81,9 @@ def test_failing_a_unit_matches_compare_run_directly(sym, qtbot, sym_file):
     status = table_column(view.racks, "Status")
     assert {r for r, item in status.items() if item.text() == "newly above allowable"} == \
         set(expected["newly_above_allowable"])
-    units = table_column(view.units, "After")
+    units = table_column(view.units, "State\nafter")
     assert units["CRAH-E"].text() == "failed" and units["CRAH-W"].text() == "running"
-    loads = table_column(view.units, "Load after (kW)")
+    loads = table_column(view.units, "Load kW\nafter")
     assert loads["CRAH-W"].text() == f"{expected['cooling_units']['CRAH-W']['scenario_load_kw']:,.1f}"
     assert view.power.rowCount() >= 5 and view.power.item(4, 0).text() == "PUE"
 

@@ -26,7 +26,8 @@ from twin.gui.study_runner import StudyRunner
 from twin.scenario import ResultCache, ScenarioError, fail_edits, layout_hash
 
 ERROR_STYLE = "color: #d0202e; font-weight: bold;"
-TREE_MAX_PX = 200
+TREE_MAX_PX = 150
+CACHE_ENTRIES = 32                      # solved fields of the default hall take about 2 MB each
 
 
 class ScenarioPanel(QWidget):
@@ -39,10 +40,11 @@ class ScenarioPanel(QWidget):
         super().__init__(parent)
         self.document = document
         self.cell_m = cell_m             # callable: the grid of the window's accurate model
-        self.studies = StudyRunner(self)
+        self.studies = StudyRunner(self, ResultCache(CACHE_ENTRIES))
         self.study = None                # the twin.report.Study shown
         self.study_hash = ""             # layout hash of its baseline
         self.stale = False
+        self._started_on = (None, "")    # (layout object, its hash) of the running comparison
         self._build()
         self.studies.sigProgress.connect(self._on_progress)
         self.studies.sigBusy.connect(self._on_busy)
@@ -171,13 +173,13 @@ class ScenarioPanel(QWidget):
             self.show_status(str(exc), True)
             return False
         self.studies.start("compare", compare_work(layout, applied), self.runner())
-        self.pending_hash = layout_hash(layout)
+        self._started_on = (layout, layout_hash(layout))
         return True
 
     def remember(self, update) -> None:
         """Cache a settled result of the window's own solver: the baseline needs no new solve."""
-        if update.phase in ("preview", "final"):      # complete solves, not live snapshots
-            r = update.result
+        r = update.result
+        if update.phase in ("preview", "final") and abs(r.cell_m - float(self.cell_m())) < 1e-9:
             self.studies.cache.put(ResultCache.key(update.layout, r.model, r.cell_m), r)
 
     def _on_progress(self, tag: str, fraction: float, message: str) -> None:
@@ -195,8 +197,11 @@ class ScenarioPanel(QWidget):
     def _on_finished(self, tag: str, outcome: str, value, message: str) -> None:
         if tag != "compare":
             return
+        started_on, started_hash = self._started_on
+        if started_on is not self.document.layout:         # another file was opened meanwhile
+            return
         if outcome == "done":
-            self.show_study(value, getattr(self, "pending_hash", ""))
+            self.show_study(value, started_hash)
         elif outcome == "cancelled":
             self.show_status("comparison cancelled", False)
         else:
@@ -205,8 +210,8 @@ class ScenarioPanel(QWidget):
     def show_study(self, study, baseline_hash: str) -> None:
         self.study, self.study_hash, self.stale = study, baseline_hash, False
         self.view.show_study(study, study.data["solves"], self.studies.elapsed_s)
-        self.show_status(f"{study.deltas['verdict']['summary'].split(':', 1)[0]} compared with the "
-                         f"layout in {self.studies.elapsed_s:.1f} s", False)
+        self.show_status(f"{study.applied.name} compared with the layout in "
+                         f"{self.studies.elapsed_s:.1f} s", False)
         self._enable_modes()
         if self.map_mode.currentData() == "live" and "difference" in compare_map.modes_for(study):
             self.set_map_mode("difference")

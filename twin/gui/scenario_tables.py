@@ -21,10 +21,10 @@ from twin.gui.results_panel import SortItem
 from twin.report.tables import power_rows, rack_rows, unit_rows
 from twin.scenario.ridethrough import format_time
 
-RACK_COLUMNS = ("Rack", "Mean before (°C)", "Mean after (°C)", "Δ mean (K)", "Max before (°C)",
-                "Max after (°C)", "Δ max (K)", "Status", "To allowable")
-UNIT_COLUMNS = ("Cooling unit", "Before", "After", "Load before (kW)", "Load after (kW)",
-                "Δ load (kW)", "Return before (°C)", "Return after (°C)")
+RACK_COLUMNS = ("Rack", "Mean °C\nbefore", "Mean °C\nafter", "Δ mean\nK", "Max °C\nbefore",
+                "Max °C\nafter", "Δ max\nK", "Status", "To\nallowable")
+UNIT_COLUMNS = ("Cooling\nunit", "State\nbefore", "State\nafter", "Load kW\nbefore", "Load kW\nafter",
+                "Δ load\nkW", "Return °C\nbefore", "Return °C\nafter")
 POWER_COLUMNS = ("", "Before", "After", "Change")
 POWER_LABELS = {"it_kw": ("IT power (kW)", 1), "cooling_kw": ("Cooling power (kW)", 1),
                 "losses_kw": ("Losses (kW)", 1), "facility_kw": ("Facility power (kW)", 1),
@@ -32,6 +32,7 @@ POWER_LABELS = {"it_kw": ("IT power (kW)", 1), "cooling_kw": ("Cooling power (kW
                 "annual_cost": ("Cost per year", 0), "annual_co2_t": ("CO₂ per year (t)", 1)}
 NEW_ALLOWABLE = QColor(230, 60, 60, 120)
 NEW_RECOMMENDED = QColor(240, 170, 40, 110)
+LIST_MOST = 8                     # rack names in one line of the verdict; the tooltip has all
 HOLDS_STYLE = "color: #1e7a38; font-weight: bold; font-size: 12pt;"
 FAILS_STYLE = "color: #d0202e; font-weight: bold; font-size: 12pt;"
 
@@ -50,6 +51,15 @@ def _words(text: str) -> str:
     return text.replace(" degC", " °C")
 
 
+def shorten(text: str, most: int = LIST_MOST) -> str:
+    """`prefix: A, B, C, ...` with at most `most` names and a count of the rest."""
+    head, sep, tail = text.rpartition(": ")
+    names = tail.split(", ")
+    if not sep or len(names) <= most:
+        return text
+    return f"{head}{sep}{', '.join(names[:most])} and {len(names) - most} more"
+
+
 def _table(columns, sortable: bool = True) -> QTableWidget:
     table = QTableWidget(0, len(columns))
     table.setHorizontalHeaderLabels(columns)
@@ -58,6 +68,7 @@ def _table(columns, sortable: bool = True) -> QTableWidget:
     table.setSortingEnabled(sortable)
     table.setAlternatingRowColors(True)
     table.setEditTriggers(QTableWidget.NoEditTriggers)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
     return table
 
 
@@ -138,11 +149,13 @@ class ComparisonView(QWidget):
         self.verdict.setText(f"{d['scenario_name']}: the change "
                              + ("holds" if v["holds"] else "does NOT hold"))
         self.verdict.setStyleSheet(HOLDS_STYLE if v["holds"] else FAILS_STYLE)
-        items = [f"<li><b>{_words(p)}</b></li>" for p in v["problems"]]
-        items += [f"<li>{_words(w)}</li>" for w in v["warnings"]]
+        lines = [_words(p) for p in v["problems"]] + [_words(w) for w in v["warnings"]]
+        items = [f"<li><b>{shorten(p)}</b></li>" for p in lines[:len(v["problems"])]]
+        items += [f"<li>{shorten(w)}</li>" for w in lines[len(v["problems"]):]]
         if not items:
             items = ["<li>no rack goes above the allowable intake maximum; power holds</li>"]
         self.reasons.setText("<ul style='margin-left:-20px'>" + "".join(items) + "</ul>")
+        self.reasons.setToolTip("\n".join(lines))
         self.summary.setText(self._summary(d, solves, elapsed_s))
         self._racks(d)
         self._units(d)
