@@ -55,7 +55,11 @@ def _common(parser, json_out: bool = True) -> None:
 def _load(path_text: str):
     from twin.cli import InputError
     from twin.model import LayoutError, load_layout
-    path = Path(path_text)
+    from twin.model.resources import resolve_layout
+    try:
+        path = resolve_layout(path_text)      # a file, or a bundled layout's name
+    except FileNotFoundError as exc:
+        raise InputError(str(exc)) from None
     if not path.is_file():
         raise InputError(f"layout file not found: {path}")
     try:
