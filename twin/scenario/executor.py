@@ -11,10 +11,12 @@ running scheduler (`scheduler="tcp://host:port"`), and submits each case as a
 pure function of (layout YAML, model, cell size, warm-start fields), so a
 remote worker needs nothing but dctwin installed. The runner puts every
 result in its ResultCache by layout hash, so nothing is solved twice, whichever
-backend solved it. Each worker process imports the solver and loads the numba
-kernels (cached on disk after the first compile) before its first case: about
-a second or two per worker, paid once per cluster. Dask is imported only here,
-only when a DaskExecutor is made.
+backend solved it. Each worker process imports the solvers and loads the numba
+kernels (compiled once, then cached on disk) before its first case: a few
+seconds per worker, paid once per cluster and started as soon as the cluster
+is (while this process solves the baseline). Dask is imported only here, only
+when a DaskExecutor is made. A LocalCluster starts its workers by spawning
+Python: a script that makes one needs the usual `if __name__ == "__main__":`.
 """
 from __future__ import annotations
 
@@ -75,6 +77,13 @@ def solve_case(layout_yaml: str, model: str, cell_m: float, warm: Optional[WarmF
     layout = loads_layout(layout_yaml, source_path or "<case>")
     layout.source_path = source_path
     return solve_layout(layout, model, cell_m, warm, cancel=_event_poller(cancel_event))
+
+
+def prepare_worker() -> str:
+    """Import the solvers (scipy, pyamg, numba kernels) on a worker before its first case."""
+    import twin.thermal.preview  # noqa: F401
+    import twin.thermal.rans  # noqa: F401
+    return "ready"
 
 
 def _event_poller(name: Optional[str]):
@@ -147,6 +156,9 @@ class DaskExecutor(LocalExecutor):
         self.address = self.client.scheduler.address
         self.closed = False
         self._warm_sent = (None, None)   # (RansState id, scattered future)
+        self._prepared = [self.client.submit(prepare_worker, workers=[worker], pure=False,
+                                             key=f"dctwin-prepare-{uuid.uuid4().hex[:12]}")
+                          for worker in self.client.scheduler_info().get("workers", {})]
 
     @property
     def workers(self) -> int:
