@@ -61,3 +61,12 @@ def test_gui_names_the_bundled_layouts_for_an_unknown_one(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.startswith("dctwin gui: layout file not found: no_such_room")
     assert "default_hall" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_qt_library_that_cannot_load_is_one_clear_message(monkeypatch, capsys):
+    import twin.gui
+    monkeypatch.setitem(sys.modules, "twin.gui.app", None)      # as if `import` failed
+    assert twin.gui.main(["small_room"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dctwin: the desktop app cannot start:")
+    assert "Traceback" not in err
