@@ -11,9 +11,9 @@ import copy
 from typing import Optional
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QGridLayout, QHeaderView,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QFrame, QGridLayout, QHeaderView,
                                QLabel, QLineEdit, QListView, QListWidget, QListWidgetItem,
-                               QProgressBar, QPushButton, QSplitter, QTableWidget,
+                               QProgressBar, QPushButton, QScrollArea, QSplitter, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from twin.gui import theme
@@ -369,7 +369,11 @@ def attach_ridethrough(window) -> RideThroughPanel:
     panel = RideThroughPanel(window.document, lambda: window.solver.settings)
     dock = QDockWidget("Ride-through", window)
     dock.setObjectName("rideThroughDock")
-    dock.setWidget(panel)
+    scroll = QScrollArea()                 # keeps the dock from raising the window's minimum size
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.NoFrame)
+    scroll.setWidget(panel)
+    dock.setWidget(scroll)
     window.addDockWidget(Qt.RightDockWidgetArea, dock)
     results = window.docks.get("results")
     restored = window.settings.value("window/state") is not None and window.restoreDockWidget(dock)
