@@ -14,8 +14,11 @@ from __future__ import annotations
 import atexit
 import contextlib
 import importlib.resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:                    # importlib.resources.abc is Python 3.11+; 3.10 is supported
+    from importlib.abc import Traversable
 
 DEFAULT_LAYOUT = "default_hall"
 LAYOUT_SUFFIXES = (".yaml", ".yml")
