@@ -71,6 +71,8 @@ class MainWindow(QMainWindow):
         self.ride = attach_ridethrough(self)
         from twin.gui.placement_panel import attach_placement
         self.placement = attach_placement(self)
+        if settings.value("window/state") is not None:   # the docks added above, placed as saved
+            self.restoreState(settings.value("window/state"))
 
     # -- construction ---------------------------------------------------------------
     def _make_docks(self) -> dict[str, QDockWidget]:
