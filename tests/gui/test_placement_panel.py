@@ -41,6 +41,8 @@ def test_defaults_come_from_the_palette_template(room):
     assert panel.power.text() == "10" and panel.confirm.value() == 0      # preview-only window
     room.equipment.list.setCurrentRow(2)                                  # storage rack
     assert panel.size.text() == "0.6 x 1 x 2" and panel.rise.text() == "10"
+    room.equipment.list.setCurrentRow(3)                                  # a cooling unit: kept
+    assert panel.size.text() == "0.6 x 1 x 2" and panel.rise.text() == "10"
     assert room.placement_dock.toggleViewAction() in room.acts.panels_menu.actions()
 
 

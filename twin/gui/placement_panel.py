@@ -12,9 +12,9 @@ import copy
 from typing import Optional
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDockWidget, QFormLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QComboBox, QDockWidget, QFormLayout, QFrame, QHBoxLayout, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton,
-                               QScrollArea, QFrame, QSpinBox, QVBoxLayout, QWidget)
+                               QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from twin.gui.candidate_items import CandidateOutline
 from twin.gui.palette_panel import TEMPLATES
@@ -326,7 +326,8 @@ def attach_placement(window) -> PlacementPanel:
     window.acts.panels_menu.addAction(dock.toggleViewAction())
     window.placement_dock = dock
     window.equipment.list.currentRowChanged.connect(
-        lambda row: panel.use_template(TEMPLATES[row]) if 0 <= row < len(TEMPLATES) else None)
+        lambda row: panel.use_template(TEMPLATES[row])
+        if 0 <= row < len(TEMPLATES) and isinstance(TEMPLATES[row].item, Rack) else None)
     for key, action in window.acts.model.items():
         action.triggered.connect(lambda _checked=False, k=key: panel.set_confirm_default(k))
     window.installEventFilter(panel)
