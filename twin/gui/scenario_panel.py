@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QHBoxLayout, QInputDialog,
-                               QLabel, QProgressBar, QPushButton, QTreeWidget, QTreeWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QFrame, QHBoxLayout,
+                               QInputDialog, QLabel, QProgressBar, QPushButton, QScrollArea,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from twin import commands
 from twin.gui import compare_map
@@ -306,7 +306,11 @@ def attach_scenarios(window) -> ScenarioPanel:
     panel = ScenarioPanel(window.document, lambda: window.solver.settings.accurate_cell_m)
     dock = QDockWidget("Scenarios", window)
     dock.setObjectName("scenarioDock")
-    dock.setWidget(panel)
+    scroll = QScrollArea()                 # keeps the dock from raising the window's minimum size
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.NoFrame)
+    scroll.setWidget(panel)
+    dock.setWidget(scroll)
     window.addDockWidget(Qt.RightDockWidgetArea, dock)
     results = window.docks.get("results")
     restored = window.settings.value("window/state") is not None and window.restoreDockWidget(dock)
