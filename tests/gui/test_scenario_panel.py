@@ -159,7 +159,8 @@ def test_cancel_stops_the_study_and_the_event_loop_keeps_turning(sym, qtbot):
 def test_unknown_scenario_target_is_a_clear_message(make_window, qtbot, tmp_path, sym_file):
     path = tmp_path / "bad.yaml"
     path.write_text(sym_file.read_text() + "scenarios:\n  - name: seven fails\n    edits:\n"
-                    "      - {action: fail, target: CRAH-7}\n")
+                    "      - {action: fail, target: CRAH-7}\n  - name: cooler west\n    edits:\n"
+                    "      - {action: set, target: CRAH-W, supply_temp_c: 16.0}\n")
     window = make_window(path)
     wait_solved(qtbot, window)
     panel = window.scenarios
@@ -169,8 +170,12 @@ def test_unknown_scenario_target_is_a_clear_message(make_window, qtbot, tmp_path
     text = panel.status.text()
     assert text.startswith('scenario "seven fails": edit 1 (fail CRAH-7): no rack, cooling unit or '
                            'power component with id "CRAH-7"'), text
-    assert "red" in panel.status.styleSheet() or "#d0202e" in panel.status.styleSheet()
+    assert "#e0203c" in panel.status.styleSheet()
     assert "CRAH-7" in window.statusBar().currentMessage()
+    study = run(qtbot, window, Choice("scenario", "cooler west"))         # the good one still runs
+    assert study.deltas["verdict"]["holds"] and study.deltas["max_inlet_rise_k"] < 0.05
+    assert panel.view.verdict.text() == "cooler west: the change holds"
+    assert "#2a9d4a" in panel.view.verdict.styleSheet()
 
 
 def test_saving_a_what_if_is_one_undoable_step(sym, qtbot):

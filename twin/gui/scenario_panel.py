@@ -25,7 +25,7 @@ from twin.gui.scenario_tables import ComparisonView
 from twin.gui.study_runner import StudyRunner
 from twin.scenario import ResultCache, ScenarioError, fail_edits, layout_hash
 
-ERROR_STYLE = "color: #d0202e; font-weight: bold;"
+ERROR_STYLE = "color: #e0203c; font-weight: bold;"
 TREE_MAX_PX = 150
 CACHE_ENTRIES = 32                      # solved fields of the default hall take about 2 MB each
 

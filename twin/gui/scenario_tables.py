@@ -33,8 +33,8 @@ POWER_LABELS = {"it_kw": ("IT power (kW)", 1), "cooling_kw": ("Cooling power (kW
 NEW_ALLOWABLE = QColor(230, 60, 60, 120)
 NEW_RECOMMENDED = QColor(240, 170, 40, 110)
 LIST_MOST = 8                     # rack names in one line of the verdict; the tooltip has all
-HOLDS_STYLE = "color: #1e7a38; font-weight: bold; font-size: 12pt;"
-FAILS_STYLE = "color: #d0202e; font-weight: bold; font-size: 12pt;"
+HOLDS_STYLE = "color: #2a9d4a; font-weight: bold; font-size: 12pt;"
+FAILS_STYLE = "color: #e0203c; font-weight: bold; font-size: 12pt;"
 
 
 def fmt(value, digits: int = 1, sign: bool = False) -> str:
