@@ -246,3 +246,15 @@ def test_export_asks_before_replacing_and_reports_errors(sym, qtbot, tmp_path):
     assert len(sym.errors) == 1 and sym.errors[0].startswith(f"cannot write the report into {blocker / 'sub'}")
     assert "\n" not in sym.errors[0] and "Traceback" not in sym.errors[0]
     assert sym.statusBar().currentMessage().startswith("report not written: cannot write")
+
+
+def test_an_edit_during_the_study_marks_its_comparison_out_of_date(sym, qtbot):
+    from twin import commands as C
+    panel = sym.scenarios
+    assert panel.select(Choice("unit", "CRAH-E"))
+    qtbot.mouseClick(panel.compare_button, Qt.LeftButton)
+    sym.document.execute(C.set_fields(sym.document.layout, "CRAH-W", supply_temp_c=17.0))
+    qtbot.waitUntil(lambda: not panel.studies.busy, timeout=60_000)
+    assert panel.study is not None and panel.stale
+    assert panel.study.base.layout.unit("CRAH-W").supply_temp_c == 18.0     # solved as it was
+    assert sym.floor.floor_map is None and "The layout has changed" in panel.view.summary.text()

@@ -213,7 +213,9 @@ class ScenarioPanel(QWidget):
         self.show_status(f"{study.applied.name} compared with the layout in "
                          f"{self.studies.elapsed_s:.1f} s", False)
         self._enable_modes()
-        if self.map_mode.currentData() == "live" and "difference" in compare_map.modes_for(study):
+        if layout_hash(self.document.layout) != baseline_hash:      # edited while it ran
+            self._mark_stale()
+        elif self.map_mode.currentData() == "live" and "difference" in compare_map.modes_for(study):
             self.set_map_mode("difference")
         else:
             self._show_map()
@@ -279,11 +281,15 @@ class ScenarioPanel(QWidget):
         """An edit, undo or redo: new choices; the comparison is out of date if the room changed."""
         self.refresh_choices()
         if self.study is not None and not self.stale and layout_hash(self.document.layout) != self.study_hash:
-            self.stale = True
-            self.view.summary.setText("The layout has changed since this comparison; "
-                                      "press Compare to run it again. " + self.view.summary.text())
-            self._enable_modes()
-            self._show_map()
+            self._mark_stale()
+
+    def _mark_stale(self) -> None:
+        """The comparison no longer describes the layout: say so, back to the live map."""
+        self.stale = True
+        self.view.summary.setText("The layout has changed since this comparison; "
+                                  "press Compare to run it again. " + self.view.summary.text())
+        self._enable_modes()
+        self._show_map()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """When the window has closed (not merely been asked to), stop the study threads."""
