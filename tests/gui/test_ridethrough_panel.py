@@ -86,6 +86,8 @@ def test_curves_and_crossing_times_equal_the_engine(ab_room, qtbot):
     assert f"time constant {tau_s:.0f} s" in panel.status.text()
     assert panel.chart.allowable.value() == pytest.approx(32.0)
     assert panel.chart.recommended.value() == pytest.approx(27.0)
+    assert panel.status.text().startswith("CRAH-W fail: ")
+    assert panel.table.item(0, 3).text() == f"{panel.study.steady_inlet_c[rows[0][0]]:.1f} steady"
     assert len(panel.chart.labels) == 5 and panel.chart.hot[0] == rows[0][0]
 
 
@@ -105,6 +107,8 @@ def test_all_units_failed_rise_linearly_at_p_over_c(ab_room, qtbot):
     ride, _, _ = engine(layout, ["CRAH-W", "CRAH-E"])
     assert panel.study.ride.time_to_allowable_s == pytest.approx(ride.time_to_allowable_s)
     assert "the room warms 28.7 K per minute" in panel.status.text()
+    assert panel.status.text().startswith("All cooling units fail: ")
+    assert panel.table.item(0, 3).text() == "rises 28.7 K/min"
     lo, hi = panel.chart.getPlotItem().vb.viewRange()[1]
     assert hi < 32.0 + 8.0                                    # the climb is cut a little above the limit
 

@@ -48,16 +48,17 @@ class RideChart(pg.PlotWidget):
         self.hot: tuple = ()                    # the labelled racks, soonest first
         self.highlighted = ""
         self.text_color = (40, 40, 40)
-        self.allowable = pg.InfiniteLine(angle=0, pen=ALLOWABLE_PEN, label="allowable",
-                                         labelOpts={"position": 0.5, "color": (200, 0, 0),
-                                                    "anchors": [(0.5, 1), (0.5, 1)]})
-        self.recommended = pg.InfiniteLine(angle=0, pen=RECOMMENDED_PEN, label="recommended",
-                                           labelOpts={"position": 0.5, "color": (200, 110, 0),
-                                                      "anchors": [(0.5, 0), (0.5, 0)]})
+        self.getAxis("bottom").enableAutoSIPrefix(False)
+        self.allowable = pg.InfiniteLine(angle=0, pen=ALLOWABLE_PEN)
+        self.recommended = pg.InfiniteLine(angle=0, pen=RECOMMENDED_PEN)
         for line in (self.allowable, self.recommended):
             line.setZValue(5)
             line.setVisible(False)
             self.addItem(line)
+        self.legend = pg.LegendItem(offset=(-8, -8), brush=pg.mkBrush(255, 255, 255, 200),
+                                    labelTextColor=(40, 40, 40))
+        self.legend.setParentItem(self.getPlotItem().vb)     # bottom right, where curves rarely are
+        self.legend.setVisible(False)
 
     def set_colors(self, background, foreground) -> None:
         self.setBackground(background)
@@ -68,8 +69,8 @@ class RideChart(pg.PlotWidget):
             self.removeItem(item)
         self.curves, self.labels, self.styles, self.hot = {}, {}, {}, ()
         self.highlighted = ""
-        self.allowable.setVisible(False)
-        self.recommended.setVisible(False)
+        for item in (self.allowable, self.recommended, self.legend):
+            item.setVisible(False)
 
     def show_study(self, study) -> None:
         """Draw every rack's curve, the limits and labels for the racks that go first."""
@@ -88,11 +89,13 @@ class RideChart(pg.PlotWidget):
             self.addItem(curve)
             self.curves[rid], self.styles[rid] = curve, pen
         self.allowable.setValue(study.allowable_c)
-        self.allowable.label.setFormat(f"allowable {study.allowable_c:g} °C")
         self.recommended.setValue(study.recommended_c)
-        self.recommended.label.setFormat(f"recommended {study.recommended_c:g} °C")
-        self.allowable.setVisible(True)
-        self.recommended.setVisible(True)
+        self.legend.clear()
+        self.legend.addItem(pg.PlotDataItem(pen=ALLOWABLE_PEN), f"allowable {study.allowable_c:g} °C")
+        self.legend.addItem(pg.PlotDataItem(pen=RECOMMENDED_PEN),
+                            f"recommended {study.recommended_c:g} °C")
+        for item in (self.allowable, self.recommended, self.legend):
+            item.setVisible(True)
         x_max, (lo, hi) = self._fit(study, minutes)
         self._labels(ride, minutes, x_max, lo, hi)
 

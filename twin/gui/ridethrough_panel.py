@@ -23,7 +23,7 @@ from twin.gui.whatif import RideRequest, parse_number, ride_problem, ride_throug
 from twin.scenario import ResultCache, Runner
 from twin.scenario.ridethrough import format_time
 
-COLUMNS = ("Rack", "Crosses allowable", "Intake now (°C)", "After (°C)")
+COLUMNS = ("Rack", "Crosses allowable", "Intake now (°C)", "After")
 MODELS = (("preview", "Preview (fast)"), ("accurate", "Accurate"))
 INVALID_STYLE = "QLineEdit { border: 2px solid #e0203c; }"
 PROBLEM_STYLE = "color: #e0203c;"
@@ -274,7 +274,9 @@ class RideThroughPanel(QWidget):
         times = ride.time_to_allowable_s
         above = [r for r in study.order if times.get(r) is not None and times[r] <= 0]
         crossing = [r for r in study.order if times.get(r) is not None and 0 < times[r] <= horizon_s]
-        fails = ", ".join(request.failed_ids) if request else "units"
+        running = [u.id for u in self.document.layout.cooling_units if u.running]
+        fails = ("All cooling units" if request and set(request.failed_ids) == set(running)
+                 else ", ".join(request.failed_ids) if request else "units")
         parts = [f"{len(above)} of {len(study.order)} racks are above the allowable "
                  f"{study.allowable_c:g} °C already"] if above else []
         cross = (f"{len(crossing)} {'more ' if above else ''}cross"
@@ -299,7 +301,7 @@ class RideThroughPanel(QWidget):
             after = (study.steady_inlet_c or {}).get(rid)
             texts = (rid, crossing_text(t, horizon_s), f"{study.baseline_inlet_c[rid]:.1f}",
                      f"{after:.1f} steady" if after is not None else
-                     f"{float(ride.inlet_max_c[rid][-1]):.1f} at {horizon_s / 60:g} min")
+                     f"rises {ride.rise_k_per_min:.1f} K/min")
             for col, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.UserRole, rid)
