@@ -10,7 +10,10 @@
 set -Eeuo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The icons: twin/assets in a checkout, _internal/twin/assets in the bundle.
 ASSETS="$HERE/../../twin/assets"
+[[ -d "$ASSETS" ]] || ASSETS="$HERE/../_internal/twin/assets"
+[[ -f "$ASSETS/dctwin.svg" ]] || { echo "install-desktop-files: cannot find the dctwin icons" >&2; exit 1; }
 uninstall=0
 if [[ "${1:-}" == --uninstall ]]; then uninstall=1; shift; fi
 DATA="${1:+$1/share}"
