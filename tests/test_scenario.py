@@ -10,7 +10,7 @@ from twin.model import load_layout
 from twin.scenario import (Edit, ResultCache, Runner, ScenarioError, Scenario, apply_scenario,
                            baseline, compare, evaluate, fail_edits, find_scenario, layout_hash)
 from twin.scenario.ridethrough import format_time, heat_capacity_j_k, ride_through
-from twin.scenario.sweep import sweep
+from twin.scenario.sweep import format_sweep, sweep
 
 REPO = Path(__file__).resolve().parents[1]
 LAYOUTS = REPO / "twin" / "layouts"
@@ -176,3 +176,20 @@ def test_a_study_runs_in_the_background_and_can_be_cancelled(hall):
     assert stopped.wait(60)
     with pytest.raises(SolveCancelled):
         stopped.result()
+
+
+def test_sweep_ranks_with_preview_and_confirms_the_hottest_with_accurate():
+    layout = load_layout(LAYOUTS / "ab_failover_room.yaml")
+    runner = Runner(0.3, "preview")
+    result = sweep(layout, runner, power=False, confirm=1)
+    assert result.model == "preview" and len(result.confirmed) == 1
+    (cid, confirmed), = result.confirmed.items()
+    hottest = {c: max(r.inlet_max_c for r in runner.solve(
+        apply_scenario(layout, fail_edits([c])).layout).racks.values()) for c in result.cases}
+    assert cid == max(hottest, key=hottest.get)                       # the leading case
+    assert confirmed["ranked_hottest_inlet_max_c"] == pytest.approx(hottest[cid])
+    assert runner.warm_state is not None                             # the accurate baseline
+    accurate = runner.solve(apply_scenario(layout, fail_edits([cid])).layout, model="accurate")
+    assert confirmed["hottest_inlet_max_c"] == max(r.inlet_max_c for r in accurate.racks.values())
+    assert runner.solves == 1 + len(result.cases) + 2                 # nothing solved twice
+    assert "confirmed with the accurate model" in format_sweep(result)

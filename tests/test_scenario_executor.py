@@ -1,5 +1,7 @@
 """Studies on Dask workers: same answers as in process, the cache across backends, cancel, errors."""
 import copy
+import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,7 +15,8 @@ from twin.scenario.executor import CaseError, DaskExecutor, ExecutorError, Local
 from twin.scenario.sweep import sweep
 from twin.thermal import SolveCancelled, SolverError
 
-pytest.importorskip("distributed")
+needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
+                                reason="dask[distributed] is not installed")
 
 REPO = Path(__file__).resolve().parents[1]
 AB_ROOM = REPO / "twin" / "layouts" / "ab_failover_room.yaml"
@@ -40,6 +43,7 @@ def power_variants(layout, count):
              f"{rack.id} at {1.0 + 0.5 * n} kW") for n in range(count)]
 
 
+@needs_dask
 def test_a_dask_sweep_gives_the_local_sweep_exactly(room, cluster):
     local = Runner(0.3, "preview")
     expected = sweep(room, local)
@@ -52,6 +56,7 @@ def test_a_dask_sweep_gives_the_local_sweep_exactly(room, cluster):
         assert remote.cache._items[key].cooling_units.keys() == result.cooling_units.keys()
 
 
+@needs_dask
 def test_the_cache_prevents_re_solves_within_and_across_backends(room, cluster, monkeypatch):
     import twin.thermal
     calls = []
@@ -74,6 +79,7 @@ def test_the_cache_prevents_re_solves_within_and_across_backends(room, cluster, 
     assert cluster.submitted - before == len(units) + 2     # duplicates in one batch solved once
 
 
+@needs_dask
 @pytest.mark.slow
 def test_accurate_cases_start_from_the_same_baseline_fields_on_a_worker(room, cluster):
     runner = Runner(0.3, "accurate")
@@ -86,6 +92,7 @@ def test_accurate_cases_start_from_the_same_baseline_fields_on_a_worker(room, cl
     assert there.racks == here.racks and there.iterations == here.iterations
 
 
+@needs_dask
 def test_cancel_stops_the_pending_cases_and_closes_the_cluster(room):
     executor = DaskExecutor(workers=2)
     stop = {"now": False}
@@ -103,6 +110,30 @@ def test_cancel_stops_the_pending_cases_and_closes_the_cluster(room):
         runner.solve_many(power_variants(room, 13)[-1:])
 
 
+@needs_dask
+def test_a_background_study_on_workers_reports_cases(room, cluster):
+    from twin.scenario.jobs import StudyJob
+    job = StudyJob(lambda runner: sweep(room, runner, power=False),
+                   Runner(0.3, "preview", executor=cluster)).start()
+    assert job.wait(300)
+    assert job.result().cases == [u.id for u in room.cooling_units if u.running]
+    assert job.progress[0] == 1.0 and "cases solved on 2 workers" in job.progress[1]
+
+
+@needs_dask
+def test_a_running_case_stops_when_the_study_is_cancelled(room, cluster):
+    from distributed import Event
+    from twin.model import dump_layout
+    from twin.scenario.executor import solve_case
+    Event("dctwin-test-stop", client=cluster.client).set()
+    future = cluster.client.submit(solve_case, dump_layout(room), "preview", 0.3, None, None,
+                                   "dctwin-test-stop", pure=False)
+    assert isinstance(future.exception(timeout=120), SolveCancelled)
+    calm = cluster.client.submit(solve_case, dump_layout(room), "preview", 0.3, None, None,
+                                 "dctwin-test-go", pure=False)
+    assert calm.result(timeout=120).racks.keys() == {r.id for r in room.racks}
+
+
 def test_cancel_in_process_keeps_what_was_solved(room):
     stop = {"now": False}
     runner = Runner(0.3, "preview", cancel=lambda: stop["now"])
@@ -113,6 +144,7 @@ def test_cancel_in_process_keeps_what_was_solved(room):
     assert runner.solves == 1 and len(runner.cache) == 1
 
 
+@needs_dask
 def test_a_case_the_solver_refuses_names_the_case(room, cluster):
     dead = apply_scenario(room, fail_edits([u.id for u in room.cooling_units])).layout
     runner = Runner(0.3, "preview", executor=cluster)
@@ -124,6 +156,7 @@ def test_a_case_the_solver_refuses_names_the_case(room, cluster):
         runner.solve_many([(broken, "bad rack")])
 
 
+@needs_dask
 def test_sweep_command_on_workers_matches_in_process(tmp_path, capsys):
     fast = ["--model", "preview", "--cell-m", "0.3", "--quiet"]
     assert main(["sweep", str(AB_ROOM), *fast, "--json", str(tmp_path / "a.json")]) == 0
@@ -134,6 +167,7 @@ def test_sweep_command_on_workers_matches_in_process(tmp_path, capsys):
     assert (tmp_path / "a.json").read_text() == (tmp_path / "b.json").read_text()
 
 
+@needs_dask
 @pytest.mark.parametrize("options, message", [
     (["--scheduler", "no-port-here"], "cannot reach the Dask scheduler at no-port-here"),
     (["--workers", "0"], "--workers must be at least 1"),
@@ -144,6 +178,7 @@ def test_bad_executor_options_are_one_line_and_exit_2(options, message, capsys):
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
 
 
+@needs_dask
 def test_an_unreachable_scheduler_is_an_executor_error():
     with pytest.raises(ExecutorError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         DaskExecutor(scheduler="tcp://127.0.0.1:9", connect_timeout_s=1.0)
@@ -154,3 +189,21 @@ def test_without_dask_the_options_say_what_to_install(monkeypatch, capsys):
     assert main(["place", str(SMALL), "--kw", "4", "--quiet", "--workers", "2"]) == 2
     err = capsys.readouterr().err
     assert "needs Dask" in err and "dask[distributed]" in err and err.count("\n") == 1
+
+
+LOCAL_STUDY = r"""
+import sys
+from twin.model import load_layout
+from twin.scenario import Runner
+from twin.scenario.sweep import sweep
+import twin.scenario.command, twin.scenario.executor, twin.scenario.placement, twin.cli
+sweep(load_layout(sys.argv[1]), Runner(0.3, "preview"))
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("dask", "distributed")))
+"""
+
+
+def test_a_study_in_process_never_imports_dask():
+    proc = subprocess.run([sys.executable, "-c", LOCAL_STUDY, str(AB_ROOM)], cwd=REPO,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"

@@ -155,7 +155,7 @@ class DaskExecutor(LocalExecutor):
             self.client = distributed.Client(self.cluster)
         self.address = self.client.scheduler.address
         self.closed = False
-        self._warm_sent = (None, None)   # (RansState id, scattered future)
+        self._warm_sent = (None, None)   # (RansState, its scattered fields)
         self._prepared = [self.client.submit(prepare_worker, workers=[worker], pure=False,
                                              key=f"dctwin-prepare-{uuid.uuid4().hex[:12]}")
                           for worker in self.client.scheduler_info().get("workers", {})]
@@ -171,6 +171,7 @@ class DaskExecutor(LocalExecutor):
         from twin.model import dump_layout
         if self.closed:
             raise ExecutorError("the Dask executor is closed")
+        progress = progress or runner.progress      # the solves' own progress stays on the workers
         event_name = f"dctwin-cancel-{uuid.uuid4().hex}"
         cancel_event = Event(event_name, client=self.client)
         warm = self._scatter_warm(runner) if any(c.model == "accurate" for c in cases) else None
@@ -205,8 +206,9 @@ class DaskExecutor(LocalExecutor):
                         progress(len(results) / len(cases),
                                  f"{len(results)}/{len(cases)} cases solved on {self.workers} "
                                  f"workers, last: {case.label}")
-        except BaseException:
+        except BaseException:                # a failed case, or Ctrl-C: stop the others too
             if not self.closed:
+                cancel_event.set()
                 self.client.cancel(list(pending))
             raise
         return [results[c.key] for c in cases]
@@ -230,9 +232,9 @@ class DaskExecutor(LocalExecutor):
         state = runner.warm_state if runner.warm_start else None
         if state is None:
             return None
-        if self._warm_sent[0] != id(state):
+        if self._warm_sent[0] is not state:
             fields = WarmFields.from_state(state)
-            self._warm_sent = (id(state), self.client.scatter(fields, broadcast=True))
+            self._warm_sent = (state, self.client.scatter(fields, broadcast=True))
         return self._warm_sent[1]
 
     def close(self) -> None:
