@@ -266,3 +266,18 @@ def test_side_by_side_is_fast_minus_cfd():
     assert table["racks"][0]["delta_mean_k"] == pytest.approx(1.4)
     assert table["units"][0]["delta_k"] == pytest.approx(-0.5)
     assert table["outside_tolerance"] == ["A1"] and "beyond 1 K: A1" in verdict(table)
+
+
+def test_dctwin_cfd_and_compare_are_subcommands_of_the_main_cli(tmp_path, capsys):
+    from twin import cli
+    a, b = _fake_result(), _fake_result()
+    b["racks"]["A1"]["inlet_mean_c"] = 19.5
+    (tmp_path / "a.json").write_text(json.dumps(a))
+    (tmp_path / "b.json").write_text(json.dumps(b))
+    assert cli.main(["compare", str(tmp_path / "a.json"), str(tmp_path / "b.json")]) == 0
+    assert "-0.50" in capsys.readouterr().out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nroom:\n  size_m: [6, 4]\n")
+    assert cli.main(["cfd", str(bad), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "bad.yaml:" in err and "Traceback" not in err

@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     telemetry_command.add_parsers(commands)
     from twin.scenario import command as scenario_command
     scenario_command.add_parsers(commands)
+    from twin.cfd import command as cfd_command
+    cfd_command.add_parser(commands)
     return parser
 
 
@@ -108,6 +110,9 @@ def main(argv=None) -> int:
         if args.command in ("place", "setpoint"):
             from twin.scenario import command as scenario_command
             return scenario_command.RUNNERS[args.command](args)
+        if args.command in ("cfd", "compare"):
+            from twin.cfd import command as cfd_command
+            return cfd_command.run(args)
         return run_default(args)
     except SystemExit as exc:      # argparse: --help, --version, usage errors
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_INPUT)

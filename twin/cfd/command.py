@@ -122,7 +122,7 @@ def _summary(result: dict, out: Path) -> str:
 
 
 def main(argv=None) -> int:
-    """Standalone entry (`python -m twin.cfd.command cfd ...`) until the main CLI wires these in."""
+    """Standalone entry (`python -m twin.cfd.command cfd ...`); `dctwin cfd` / `dctwin compare` run the same."""
     parser = argparse.ArgumentParser(prog="dctwin")
     add_parser(parser.add_subparsers(dest="command", required=True))
     return run(parser.parse_args(argv))
