@@ -142,3 +142,20 @@ def test_real_openfoam_run_of_a_tiny_room(make_window, qtbot, tmp_path):
     row = w.cfd.table["racks"][0]
     assert row["id"] == "R1" and 17.9 < row["cfd_mean_c"] < 25.0
     assert abs(row["delta_mean_k"]) < 3.0          # two models of one tiny room agree to a few K
+
+
+def test_closing_the_window_stops_a_running_cfd(accurate_window, qtbot, monkeypatch):
+    w = accurate_window
+    seen = []
+
+    def slow(layout, out_dir, settings, rule=None, progress=None, cancel=None, **_kw):
+        while not cancel():
+            seen.append(1)
+            time.sleep(0.01)
+        raise cfd_run.CFDCancelled()
+    monkeypatch.setattr(cfd_simulate, "simulate", slow)
+    w.cfd.start()
+    qtbot.waitUntil(lambda: len(seen) > 3, timeout=5000)
+    thread = w.cfd.job.thread
+    w.close()
+    assert not thread.is_alive()

@@ -202,6 +202,13 @@ class CfdPanel(QWidget):
             self.job.cancel()
             self._set_status("Cancelling the CFD run…")
 
+    def shutdown(self, timeout_s: float = 15.0) -> None:
+        """Stop a run in progress (its OpenFOAM processes too) before the window goes away."""
+        job = self.job
+        if job is not None:
+            job.cancel()
+            job.thread.join(timeout_s)
+
     def _on_progress(self, p) -> None:
         self.progress.setValue(min(p.iteration, self.progress.maximum()))
         means = list(p.running_means_c.values())

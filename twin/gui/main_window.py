@@ -370,6 +370,7 @@ class MainWindow(QMainWindow):
             return
         self.save_settings()
         self.solver.shutdown()
+        self.cfd.shutdown()
         event.accept()
 
     def dragEnterEvent(self, event) -> None:
