@@ -15,14 +15,15 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QFormLayout, QHBoxLayout, QLabel,
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
 from twin.cfd import verify
 from twin.gui import fields
 from twin.gui.cfd_tables import ComparisonTables
 from twin.gui.floor_view import difference_colormap, temperature_colormap
+from twin.gui.docks import add_panel_dock
 
 GRIDS = ((0.2, "0.2 m (screening, minutes)"), (0.1, "0.1 m (reference, 5-15 min)"))
 DIFF_LEVELS_K = (-3.0, 3.0)
@@ -279,16 +280,7 @@ def attach_cfd(window) -> CfdPanel:
     """Add the dock (tabbed with Results) and a Solve > Verify with CFD action."""
     from PySide6.QtGui import QAction
     panel = CfdPanel(window.document)
-    dock = QDockWidget("CFD verification", window)
-    dock.setObjectName("cfdDock")
-    dock.setWidget(panel)
-    window.addDockWidget(Qt.RightDockWidgetArea, dock)
-    results = window.docks.get("results")
-    restored = window.settings.value("window/state") is not None and window.restoreDockWidget(dock)
-    if results is not None and not restored:
-        window.tabifyDockWidget(results, dock)
-        results.raise_()
-    window.acts.panels_menu.addAction(dock.toggleViewAction())
+    dock = add_panel_dock(window, panel, "CFD verification", "cfdDock")
     action = QAction("&Verify with CFD…", window)
     action.setStatusTip("Run this layout through OpenFOAM in the background and compare it with the fast model")
 

@@ -12,13 +12,14 @@ import copy
 from typing import Optional
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDockWidget, QFormLayout, QFrame, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton,
-                               QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+                               QSpinBox, QVBoxLayout, QWidget)
 
 from twin.gui.candidate_items import CandidateOutline
 from twin.gui.palette_panel import TEMPLATES
 from twin.gui.study_watch import StudyWatch
+from twin.gui.docks import add_panel_dock
 from twin.gui.whatif import (PlaceRequest, candidate_command, parse_number, parse_size,
                              place_problem, placement_study)
 from twin.model import Rack
@@ -310,20 +311,7 @@ def attach_placement(window) -> PlacementPanel:
     """Add the panel to a main window as a dock tabbed with Results (Panels menu)."""
     panel = PlacementPanel(window.document, lambda: window.solver.settings, window.floor)
     panel.set_confirm_default(window.solver.settings.model)
-    dock = QDockWidget("Placement", window)
-    dock.setObjectName("placementDock")
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.NoFrame)
-    scroll.setWidget(panel)
-    dock.setWidget(scroll)
-    window.addDockWidget(Qt.RightDockWidgetArea, dock)
-    results = window.docks.get("results")
-    restored = window.settings.value("window/state") is not None and window.restoreDockWidget(dock)
-    if results is not None and not restored:
-        window.tabifyDockWidget(results, dock)
-        results.raise_()
-    window.acts.panels_menu.addAction(dock.toggleViewAction())
+    dock = add_panel_dock(window, panel, "Placement", "placementDock")
     window.placement_dock = dock
     window.equipment.list.currentRowChanged.connect(
         lambda row: panel.use_template(TEMPLATES[row])

@@ -13,12 +13,13 @@ from typing import Optional
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDockWidget, QFormLayout, QFrame, QLabel, QListWidget,
-                               QListWidgetItem, QScrollArea, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFormLayout, QLabel, QListWidget,
+                               QListWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from twin.gui import theme
 from twin.gui.power_chain_view import PowerChainView
 from twin.gui.rack_power_editor import RackPowerEditor
+from twin.gui.docks import add_panel_dock
 from twin.power import analyze
 from twin.power.chain import build_chain
 
@@ -220,20 +221,7 @@ class PowerPanel(QWidget):
 def attach_power(window) -> PowerPanel:
     """Add the panel to a main window as a dock tabbed with Results, wired to edits and solves."""
     panel = PowerPanel(window.document)
-    dock = QDockWidget("Power", window)
-    dock.setObjectName("powerDock")
-    scroll = QScrollArea()                 # keeps the dock from raising the window's minimum size
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.NoFrame)
-    scroll.setWidget(panel)
-    dock.setWidget(scroll)
-    window.addDockWidget(Qt.RightDockWidgetArea, dock)
-    results = window.docks.get("results")
-    restored = window.settings.value("window/state") is not None and window.restoreDockWidget(dock)
-    if results is not None and not restored:
-        window.tabifyDockWidget(results, dock)
-        results.raise_()
-    window.acts.panels_menu.addAction(dock.toggleViewAction())
+    dock = add_panel_dock(window, panel, "Power", "powerDock")
     window.power_dock = dock
     dock.visibilityChanged.connect(panel.set_on_screen)
 

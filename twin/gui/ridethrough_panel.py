@@ -11,15 +11,16 @@ import copy
 from typing import Optional
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QFrame, QGridLayout, QHeaderView,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHeaderView,
                                QLabel, QLineEdit, QListView, QListWidget, QListWidgetItem,
-                               QProgressBar, QPushButton, QScrollArea, QSplitter, QTableWidget,
+                               QProgressBar, QPushButton, QSplitter, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from twin.gui import theme
 from twin.gui.ridethrough_chart import RideChart
 from twin.gui.study_watch import StudyWatch
 from twin.gui.whatif import RideRequest, parse_number, ride_problem, ride_through_study
+from twin.gui.docks import add_panel_dock
 from twin.scenario import ResultCache, Runner
 from twin.scenario.ridethrough import format_time
 
@@ -369,20 +370,7 @@ class RideThroughPanel(QWidget):
 def attach_ridethrough(window) -> RideThroughPanel:
     """Add the panel to a main window as a dock tabbed with Results (Panels menu)."""
     panel = RideThroughPanel(window.document, lambda: window.solver.settings)
-    dock = QDockWidget("Ride-through", window)
-    dock.setObjectName("rideThroughDock")
-    scroll = QScrollArea()                 # keeps the dock from raising the window's minimum size
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.NoFrame)
-    scroll.setWidget(panel)
-    dock.setWidget(scroll)
-    window.addDockWidget(Qt.RightDockWidgetArea, dock)
-    results = window.docks.get("results")
-    restored = window.settings.value("window/state") is not None and window.restoreDockWidget(dock)
-    if results is not None and not restored:
-        window.tabifyDockWidget(results, dock)
-        results.raise_()
-    window.acts.panels_menu.addAction(dock.toggleViewAction())
+    dock = add_panel_dock(window, panel, "Ride-through", "rideThroughDock")
     window.ride_dock = dock
     panel.sigSelectRack.connect(window.floor.select)
     window.floor.sigSelected.connect(panel.show_rack)

@@ -13,9 +13,8 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QFrame, QHBoxLayout,
-                               QInputDialog, QLabel, QProgressBar, QPushButton, QScrollArea,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout,
+                               QInputDialog, QLabel, QProgressBar, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from twin import commands
 from twin.gui import compare_map
@@ -23,6 +22,7 @@ from twin.gui.scenario_study import (KINDS, Choice, apply_choice, choices, compa
                                      make_runner)
 from twin.gui.scenario_tables import ComparisonView
 from twin.gui.study_runner import StudyRunner
+from twin.gui.docks import add_panel_dock
 from twin.scenario import ResultCache, ScenarioError, fail_edits, layout_hash
 
 ERROR_STYLE = "color: #e0203c; font-weight: bold;"
@@ -310,20 +310,7 @@ class ScenarioPanel(QWidget):
 def attach_scenarios(window) -> ScenarioPanel:
     """Add the Scenarios dock (tabbed with Results) and File › Export Report… to a main window."""
     panel = ScenarioPanel(window.document, lambda: window.solver.settings.accurate_cell_m)
-    dock = QDockWidget("Scenarios", window)
-    dock.setObjectName("scenarioDock")
-    scroll = QScrollArea()                 # keeps the dock from raising the window's minimum size
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.NoFrame)
-    scroll.setWidget(panel)
-    dock.setWidget(scroll)
-    window.addDockWidget(Qt.RightDockWidgetArea, dock)
-    results = window.docks.get("results")
-    restored = window.settings.value("window/state") is not None and window.restoreDockWidget(dock)
-    if results is not None and not restored:
-        window.tabifyDockWidget(results, dock)
-        results.raise_()
-    window.acts.panels_menu.addAction(dock.toggleViewAction())
+    dock = add_panel_dock(window, panel, "Scenarios", "scenarioDock")
     window.scenario_dock = dock
     document = window.document
     document.sigChanged.connect(lambda _event, _command: panel.on_changed())

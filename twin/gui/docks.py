@@ -1,0 +1,30 @@
+"""Docks that panels add to the main window: tabbed with Results, listed under View > Panels."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
+
+
+def add_panel_dock(window, panel, title: str, object_name: str, scroll: bool = True) -> QDockWidget:
+    """Put `panel` in a dock on the right, tabbed with Results unless a saved layout places it.
+
+    A scroll area (the default) keeps a tall panel from raising the window's minimum size.
+    """
+    dock = QDockWidget(title, window)
+    dock.setObjectName(object_name)
+    if scroll:
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.NoFrame)
+        area.setWidget(panel)
+        dock.setWidget(area)
+    else:
+        dock.setWidget(panel)
+    window.addDockWidget(Qt.RightDockWidgetArea, dock)
+    results = window.docks.get("results")
+    restored = window.settings.value("window/state") is not None and window.restoreDockWidget(dock)
+    if results is not None and not restored:
+        window.tabifyDockWidget(results, dock)
+        results.raise_()
+    window.acts.panels_menu.addAction(dock.toggleViewAction())
+    return dock
