@@ -7,7 +7,6 @@ forwards its progress and draws what comes back.
 from __future__ import annotations
 
 import copy
-import json
 import os
 import threading
 import traceback
@@ -142,6 +141,7 @@ class CfdPanel(QWidget):
         self.tables.sigRackSelected.connect(self.sigRackSelected)
         self.job: CfdRun | None = None
         self.cfd_result: dict | None = None
+        self.table: dict | None = None             # the latest side_by_side comparison
         self.cfd_fields: np.ndarray | None = None
         self.cfd_hash = ""
         self.fast = None                         # the latest final accurate SolveUpdate
@@ -182,7 +182,7 @@ class CfdPanel(QWidget):
         self.cfd_hash = layout_hash(layout)
         if self.reuse.isChecked() and (out / "result.json").exists() and (out / "fields.npz").exists():
             self._set_status(f"Loaded the earlier CFD run of this layout from {out}")
-            self._show_cfd(json.loads((out / "result.json").read_text()), out)
+            self._show_cfd(out)
             return
         self.cfd_result = None
         self.job = CfdRun(layout, out, settings, rule)
@@ -232,16 +232,17 @@ class CfdPanel(QWidget):
         settled = "the running means settled" if cfd.get("converged") else "stopped at the iteration cap"
         self._set_status(f"CFD finished: {cfd.get('iterations')} iterations ({cfd.get('averaged_iters')} averaged, "
                          f"{settled}) in {result.get('solve_seconds', 0):.0f} s; results in {out}")
-        self._show_cfd(result, out)
+        self._show_cfd(out)
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
         self.status.setStyleSheet("color: #e0203c; font-weight: bold;" if error else "")
 
     # -- comparing -----------------------------------------------------------------------
-    def _show_cfd(self, result: dict, out: Path) -> None:
+    def _show_cfd(self, out: Path) -> None:
+        """Read a finished run's result.json and fields.npz (simulate writes both) and compare."""
         from twin.cfd.compare import load_result
-        self.cfd_result = load_result(out / "result.json") if (out / "result.json").exists() else result
+        self.cfd_result = load_result(out / "result.json")
         with np.load(out / "fields.npz") as data:
             self.cfd_fields = np.asarray(data["T"], float)
         self.refresh()
@@ -265,6 +266,7 @@ class CfdPanel(QWidget):
         if fast is None or layout_hash(fast.layout) != self.cfd_hash:
             self.summary.setText("CFD results shown; waiting for the accurate fast model of the same "
                                  "layout to compare (edits since the run started change the layout).")
+            self.table = None
             self.tables.show(None, self.cfd_result)
             return
         fast_dict = result_to_dict(fast.result, fast.layout, fast.metrics)
