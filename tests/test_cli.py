@@ -289,3 +289,19 @@ def test_progress_rewrites_one_line_on_a_tty_and_prints_lines_otherwise():
     cli.Progress(quiet, enabled=False)(0.5, "x")
     assert quiet.getvalue() == ""
     assert math.isfinite(progress.started)
+
+
+@pytest.mark.parametrize("command", [["report", "--fail", "CRAH-1", "--out", "{tmp}"], ["setpoint"], ["sweep"]])
+def test_ctrl_c_in_a_study_command_prints_cancelled(monkeypatch, tmp_path, command):
+    real_solve = twin.thermal.solve
+
+    def solve_then_press_ctrl_c(layout, progress=None, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)          # the flag is set; the solver sees it
+        return real_solve(layout, progress=progress, **kwargs)
+
+    monkeypatch.setattr(twin.thermal, "solve", solve_then_press_ctrl_c)
+    args = [a.replace("{tmp}", str(tmp_path / "rep")) for a in command]
+    code, _, stderr = run_main([args[0], str(SMALL_ROOM), *args[1:], "--quiet", "--model", "preview"])
+    assert code == 130
+    assert stderr.strip().splitlines()[-1] == "cancelled"
+    assert "internal error" not in stderr and "Traceback" not in stderr

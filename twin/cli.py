@@ -85,6 +85,13 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _is_cancel(exc: BaseException) -> bool:
+    """True for the solvers' cancel exceptions, without importing a solver just to ask."""
+    kinds = [getattr(sys.modules.get(module), name, None) for module, name in
+             (("twin.thermal", "SolveCancelled"), ("twin.cfd.run", "CFDCancelled"))]
+    return isinstance(exc, tuple(k for k in kinds if isinstance(k, type)))
+
+
 def main(argv=None) -> int:
     """Entry point of `dctwin`; returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -126,6 +133,9 @@ def main(argv=None) -> int:
         print(f"dctwin: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except Exception as exc:       # anything unexpected: one line, traceback only on --debug
+        if _is_cancel(exc):        # a solver stopped by Ctrl-C deep inside a command
+            print("cancelled", file=sys.stderr)
+            return EXIT_CANCELLED
         if debug:
             traceback.print_exc()
         print(f"dctwin: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
