@@ -172,7 +172,7 @@ def test_bad_input_shows_a_reason_and_runs_nothing(ab_room):
     panel.set_failed([])
     assert not panel.run()
     assert panel.status.text() == "choose at least one running cooling unit to fail"
-    assert panel.watch.job is None and not panel.watch.busy
+    assert not panel.watch.busy
     panel.set_failed(["CRAH-W"])
     panel.mass.setText("-1")
     assert not panel.run() and "equipment thermal mass must be 0 or more" in panel.status.text()
@@ -181,7 +181,7 @@ def test_bad_input_shows_a_reason_and_runs_nothing(ab_room):
     panel.minutes.setText("ten")
     assert not panel.run() and panel.status.text() == "horizon: not a number: 'ten'"
     assert panel.minutes.styleSheet() and not panel.mass.styleSheet()
-    assert panel.watch.job is None and panel.study is None
+    assert not panel.watch.busy and panel.study is None
 
 
 def test_layout_edits_mark_the_result_stale(ab_room, qtbot):

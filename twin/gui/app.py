@@ -115,8 +115,7 @@ def run(argv: Optional[list] = None) -> int:
     if args.screenshot:
         take_screenshot(window, args.screenshot, app)
     code = app.exec()
-    window.solver.shutdown()
-    window.cfd.shutdown()
+    window.shutdown_workers()
     settings.sync()
     _leave(code)
     return code

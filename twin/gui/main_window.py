@@ -369,9 +369,16 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_settings()
+        self.shutdown_workers()
+        event.accept()
+
+    def shutdown_workers(self) -> None:
+        """Stop every background job (solves, studies, CFD) and wait for their threads."""
         self.solver.shutdown()
         self.cfd.shutdown()
-        event.accept()
+        self.scenarios.studies.shutdown()
+        for panel in (self.ride, self.placement):
+            panel.watch.shutdown()
 
     def dragEnterEvent(self, event) -> None:
         if dropped_layout(event.mimeData()) is not None:

@@ -64,9 +64,9 @@ class PlacementPanel(QWidget):
         self.outlines: list[CandidateOutline] = []
         self._build()
         self.use_template(rack_template())
-        self.watch.sigProgress.connect(self._on_progress)
+        self.watch.bind(self.find_button, self.cancel_button, self.progress, self.status,
+                        "ranking free positions facing a cold aisle…")
         self.watch.sigFinished.connect(self._on_finished)
-        self.watch.sigBusy.connect(self._on_busy)
         document.sigChanged.connect(lambda _event, _command: self._on_layout_changed())
         document.sigReplaced.connect(self._on_layout_changed)
 
@@ -106,7 +106,6 @@ class PlacementPanel(QWidget):
         self.find_button.clicked.connect(self.run)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(self.watch.cancel)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setVisible(False)
@@ -197,18 +196,6 @@ class PlacementPanel(QWidget):
 
     def cancel(self) -> None:
         self.watch.cancel()
-
-    def _on_busy(self, busy: bool) -> None:
-        self.find_button.setEnabled(not busy)
-        self.cancel_button.setEnabled(busy)
-        self.progress.setVisible(busy)
-        if busy:
-            self.status.setStyleSheet("")
-            self.status.setText("ranking free positions facing a cold aisle…")
-
-    def _on_progress(self, fraction: float, message: str) -> None:
-        self.progress.setValue(int(fraction * 1000))
-        self.progress.setToolTip(message)
 
     def _on_finished(self, outcome: str, value) -> None:
         if outcome == "cancelled":

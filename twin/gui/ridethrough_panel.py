@@ -64,9 +64,9 @@ class RideThroughPanel(QWidget):
         self.generation = 0              # counts layout changes
         self._started_generation = 0
         self._build()
-        self.watch.sigProgress.connect(self._on_progress)
+        self.watch.bind(self.run_button, self.cancel_button, self.progress, self.status,
+                        "solving the baseline and the failed room…")
         self.watch.sigFinished.connect(self._on_finished)
-        self.watch.sigBusy.connect(self._on_busy)
         document.sigChanged.connect(lambda _event, _command: self._on_layout_changed())
         document.sigReplaced.connect(self._on_replaced)
         self.refresh_units()
@@ -102,7 +102,6 @@ class RideThroughPanel(QWidget):
         self.run_button.clicked.connect(self.run)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(self.watch.cancel)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setVisible(False)
@@ -238,18 +237,6 @@ class RideThroughPanel(QWidget):
 
     def cancel(self) -> None:
         self.watch.cancel()
-
-    def _on_busy(self, busy: bool) -> None:
-        self.run_button.setEnabled(not busy)
-        self.cancel_button.setEnabled(busy)
-        self.progress.setVisible(busy)
-        if busy:
-            self.status.setStyleSheet("")
-            self.status.setText("solving the baseline and the failed room…")
-
-    def _on_progress(self, fraction: float, message: str) -> None:
-        self.progress.setValue(int(fraction * 1000))
-        self.progress.setToolTip(message)
 
     def _on_finished(self, outcome: str, value) -> None:
         if outcome != "done":

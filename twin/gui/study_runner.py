@@ -18,7 +18,7 @@ from twin.scenario.jobs import StudyJob
 from twin.thermal import SolveCancelled, SolverError
 
 POLL_MS = 50
-USER_ERRORS = (ScenarioError, SolverError, OSError)     # shown as their one-line message
+USER_ERRORS = (ScenarioError, SolverError, OSError, ValueError)   # shown as their one-line message
 
 
 class StepThread(QThread):
@@ -70,8 +70,16 @@ class StudyRunner(QObject):
     def busy(self) -> bool:
         return self.job is not None
 
-    def start(self, tag: str, work: Callable, runner, then: Optional[Callable] = None) -> bool:
-        """Run `work(runner)` on a thread, then `then(value)` on a QThread; False when busy."""
+    def start(self, tag: str, work: Callable, runner, then: Optional[Callable] = None,
+              replace: bool = False) -> bool:
+        """Run `work(runner)` on a thread, then `then(value)` on a QThread; False when busy.
+
+        With `replace`, a running study is cancelled and forgotten instead (its
+        thread ends on its own; no signal reports it).
+        """
+        if self.busy and replace and self._step is None:
+            self.job.cancel()
+            self.job = None
         if self.busy:
             return False
         self.tag, self._then = tag, then

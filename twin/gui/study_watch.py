@@ -1,26 +1,21 @@
-"""A study on a worker thread, watched from the GUI thread: progress, cancel, the answer.
+"""One study at a time for a dock, on top of `StudyRunner`: untagged signals and
+the dock's run / cancel buttons, progress bar and status line driven for it.
 
-The work runs in a `twin.scenario.jobs.StudyJob` (a plain thread, Qt-free);
-a timer on the GUI thread polls its progress and hands the outcome over as a
-signal, so the GUI thread never waits for a solve.
+A new request replaces a running one (the old study is cancelled), since a
+dock only ever shows its latest question.
 """
 from __future__ import annotations
 
-import time
-import traceback
-from typing import Callable, Optional
+from typing import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
-from twin.scenario.jobs import StudyJob
-from twin.thermal import SolveCancelled, SolverError
-
-POLL_MS = 50
+from twin.gui.study_runner import StudyRunner
 
 
 class StudyWatch(QObject):
-    """Runs one study at a time; sigFinished(outcome, value) with outcome
-    "done" (value: the work's result), "cancelled" or "failed" (value: the reason)."""
+    """sigFinished(outcome, value): "done" (value: the work's result), "cancelled"
+    or "failed" (value: the one-line reason)."""
 
     sigProgress = Signal(float, str)       # fraction 0..1, message
     sigFinished = Signal(str, object)
@@ -28,54 +23,50 @@ class StudyWatch(QObject):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.job: Optional[StudyJob] = None
-        self.started_s = 0.0
-        self.elapsed_s = 0.0                # of the last finished study
-        self._shown = None
-        self._timer = QTimer(self)
-        self._timer.setInterval(POLL_MS)
-        self._timer.timeout.connect(self._poll)
+        self.runner = StudyRunner(self)
+        self.runner.sigProgress.connect(lambda _tag, fraction, message: self.sigProgress.emit(fraction, message))
+        self.runner.sigBusy.connect(self.sigBusy)
+        self.runner.sigFinished.connect(self._finished)
 
     @property
     def busy(self) -> bool:
-        return self.job is not None
+        return self.runner.busy
+
+    @property
+    def elapsed_s(self) -> float:
+        """Wall time of the last finished study."""
+        return self.runner.elapsed_s
 
     def start(self, work: Callable, runner) -> None:
         """Run `work(runner)` in the background (a running study is cancelled first)."""
-        self.cancel()
-        self.job = StudyJob(work, runner).start()
-        self.started_s = time.perf_counter()
-        self._shown = None
-        self._timer.start()
-        self.sigBusy.emit(True)
-        self.sigProgress.emit(0.0, "starting")
+        self.runner.start("study", work, runner, replace=True)
 
     def cancel(self) -> None:
         """Ask the running study to stop; it reports "cancelled" when the solver notices."""
-        if self.job is not None:
-            self.job.cancel()
+        self.runner.cancel()
 
-    def _poll(self) -> None:
-        job = self.job
-        if job is None:
-            self._timer.stop()
-            return
-        if job.progress != self._shown:
-            self._shown = job.progress
-            self.sigProgress.emit(*job.progress)
-        if not job.done:
-            return
-        self._timer.stop()
-        self.job = None
-        self.elapsed_s = time.perf_counter() - self.started_s
-        try:
-            outcome, value = "done", job.result()
-        except SolveCancelled:
-            outcome, value = "cancelled", "cancelled"
-        except (SolverError, ValueError) as exc:
-            outcome, value = "failed", str(exc)
-        except Exception as exc:              # keep the window alive; say what happened
-            traceback.print_exception(exc)
-            outcome, value = "failed", f"internal error: {type(exc).__name__}: {exc}"
-        self.sigBusy.emit(False)
-        self.sigFinished.emit(outcome, value)
+    def shutdown(self, wait_s: float = 10.0) -> None:
+        """Cancel and wait for the worker (before the window closes)."""
+        self.runner.shutdown(wait_s)
+
+    def bind(self, run_button, cancel_button, progress, status, busy_text: str) -> None:
+        """Drive a dock's controls: buttons and bar follow busy, the bar follows progress."""
+        cancel_button.clicked.connect(self.cancel)
+
+        def on_busy(busy: bool) -> None:
+            run_button.setEnabled(not busy)
+            cancel_button.setEnabled(busy)
+            progress.setVisible(busy)
+            if busy:
+                status.setStyleSheet("")
+                status.setText(busy_text)
+
+        def on_progress(fraction: float, message: str) -> None:
+            progress.setValue(int(fraction * 1000))
+            progress.setToolTip(message)
+
+        self.sigBusy.connect(on_busy)
+        self.sigProgress.connect(on_progress)
+
+    def _finished(self, _tag: str, outcome: str, value, message: str) -> None:
+        self.sigFinished.emit(outcome, value if outcome == "done" else message)
