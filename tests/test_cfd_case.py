@@ -18,7 +18,7 @@ from twin.cfd.compare import differences
 from twin.cfd.foamio import fmt, read_internal_field
 from twin.cfd.geometry import LayoutError, build_grid
 from twin.cfd.run import RunningMeans, StopRule
-from twin.model import Air, CoolingUnit, Layout, Rack, Room, TileArea
+from twin.model import CoolingUnit, Layout, Rack, Room, TileArea
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench" / "validation"))

@@ -50,7 +50,6 @@ def test_report_writes_its_files(tmp_path):
     text = SMALL.read_text()
     layout = loads_layout(text)
     unit = layout.cooling_units[0].id
-    rack = layout.racks[0]
     out = tmp_path / "rep"
     args = ["report", str(SMALL), "--out", str(out), *FAST]
     # a single-unit room: failing it leaves no steady state, only the ride-through

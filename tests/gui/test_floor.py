@@ -175,7 +175,6 @@ def test_arrow_keys_nudge_by_tiles_as_one_undo_step(window, qtbot):
 
 
 def palette_drop(window, row, at_m):
-    from PySide6.QtCore import QPointF
     from PySide6.QtGui import QDropEvent
 
     mime = window.equipment.list.mimeData([window.equipment.list.item(row)])
