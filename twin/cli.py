@@ -19,7 +19,7 @@ from pathlib import Path
 
 from twin import __version__
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_CANCELLED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_CHECK, EXIT_CANCELLED, EXIT_BROKEN_PIPE = 0, 1, 2, 3, 130, 141
 MODELS = ("accurate", "preview")
 
 
@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_solve_options(sim)
     from twin.telemetry import command as telemetry_command
     telemetry_command.add_simulate_options(sim)
+    sim.add_argument("--check", action="store_true",
+                     help="exit 3 when a rack intake is above the allowable limit, the N-1 "
+                          "failover check fails or the solver did not converge")
     sim.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                      help="show tracebacks of internal errors")
     from twin.gui.options import add_gui_arguments
@@ -235,7 +238,30 @@ def run_simulate(args) -> int:
     if not result.converged:
         print("dctwin: warning: the solver did not converge; figures are approximate",
               file=sys.stderr)
+    if getattr(args, "check", False):
+        problems = check_problems(result, metrics, power)
+        for problem in problems:
+            print(f"dctwin: check failed: {problem}", file=sys.stderr)
+        if problems:
+            return EXIT_CHECK
     return EXIT_OK
+
+
+def check_problems(result, metrics, power) -> list[str]:
+    """What `simulate --check` fails on, one line each: hot racks, N-1 failover, convergence."""
+    problems = []
+    hot = metrics.racks_above_allowable
+    if hot:
+        problems.append(f"{len(hot)} rack(s) above the ASHRAE {metrics.ashrae_class} allowable "
+                        f"{metrics.allowable_c[1]:g} degC intake: {', '.join(hot)}")
+    failover = getattr(power, "failover", None)
+    if failover is not None and not failover.ok:
+        failed = sorted({v.failed for v in failover.violations})
+        problems.append(f"N-1 failover: {len(failover.violations)} problem(s) when "
+                        f"{', '.join(failed)} fail(s)")
+    if not result.converged:
+        problems.append("the solver did not converge")
+    return problems
 
 
 def _with_telemetry(layout, args):
