@@ -57,7 +57,10 @@ def test_compare_and_export_studies_on_a_thread(tmp_path):
     assert study.data["solves"] == 2 and not study.deltas["verdict"]["holds"]
     diff = compare_map.floor_map(study, "difference")
     np.testing.assert_array_equal(diff.field, study.scen.result.temperature_c - study.base.result.temperature_c)
-    assert diff.levels == compare_map.DIFFERENCE_LEVELS_K and diff.unit == "K"
+    largest = np.nanmax(np.abs(diff.field))
+    low, high = diff.levels
+    assert low == -high and largest <= high and diff.unit == "K"     # symmetric, never saturated
+    assert high == min(s for s in compare_map.DIFFERENCE_SPANS_K if s >= largest)
     assert dict(diff.unit_states)["CRAH-W"] == "failed"
     assert dict(compare_map.floor_map(study, "baseline").unit_states)["CRAH-W"] == "running"
     assert compare_map.floor_map(study, "live") is None
@@ -68,3 +71,11 @@ def test_compare_and_export_studies_on_a_thread(tmp_path):
     assert names == ["report.html", "racks.csv", "cooling_units.csv", "power.csv", "report.json"]
     assert existing_report_files(str(tmp_path)) == [n for n in REPORT_FILES if n != "report.pdf"]
     assert json.loads((tmp_path / "report.json").read_text())["scenario_name"] == "fail CRAH-W"
+
+
+def test_difference_span_steps_up_with_the_change():
+    span = compare_map.difference_span_k
+    assert span(np.array([0.3, -1.9, np.nan])) == 2.0
+    assert span(np.array([-4.0, 12.5])) == 20.0
+    assert span(np.array([np.nan])) == 2.0
+    assert span(np.array([80.0])) == 50.0              # the top step caps the scale

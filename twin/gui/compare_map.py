@@ -2,8 +2,10 @@
 
 The difference is the scenario's temperature field minus the baseline's, cell
 by cell (`twin.scenario.compare.temperature_difference_k`); it is drawn on a
-diverging colour scale fixed at DIFFERENCE_LEVELS_K so a colour always means
-the same change.
+diverging colour scale of +-span, the span the first step of
+DIFFERENCE_SPANS_K that covers the largest change: a colour means the same
+change in every comparison of that size, and a failure that heats the room
+by 15 K does not saturate at 10 K.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import numpy as np
 
 from twin.gui.fields import TEMPERATURE_LEVELS_C
 
-DIFFERENCE_LEVELS_K = (-10.0, 10.0)
+DIFFERENCE_SPANS_K = (2.0, 5.0, 10.0, 20.0, 50.0)
 MAP_MODES = (("live", "Live result"), ("baseline", "Baseline"), ("scenario", "Scenario"),
              ("difference", "Difference (scenario − baseline)"))
 
@@ -61,5 +63,13 @@ def floor_map(study, mode: str) -> Optional[FloorMap]:
     diff = temperature_difference_k(study.base, study.scen)
     if diff is None:
         return None
-    return FloorMap(mode, diff, room, DIFFERENCE_LEVELS_K, True,
+    span = difference_span_k(diff)
+    return FloorMap(mode, diff, room, (-span, span), True,
                     "scenario − baseline (K)", "K", r.velocity_ms, r, states)
+
+
+def difference_span_k(diff_k: np.ndarray) -> float:
+    """Half-width of the difference scale: the first DIFFERENCE_SPANS_K step >= max |change|."""
+    finite = np.abs(diff_k[np.isfinite(diff_k)])
+    largest = float(finite.max()) if finite.size else 0.0
+    return next((span for span in DIFFERENCE_SPANS_K if largest <= span), DIFFERENCE_SPANS_K[-1])
