@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 
 from conftest import wait_solved
 from twin.cli import main as cli_main
-from twin.gui import fields
+from twin.gui import compare_map, fields
 from twin.gui.scenario_study import Choice, REPORT_FILES
 from twin.gui.scenario_tables import NEW_ALLOWABLE
 from twin.model import bundled_layout, load_layout
@@ -97,8 +97,14 @@ def test_difference_map_is_scenario_minus_baseline(sym, qtbot):
     np.testing.assert_array_equal(m.field, diff)
     room = study.base.layout.room.size_m
     np.testing.assert_array_equal(floor.plane_image(), fields.horizontal_plane(diff, room, floor.height_m))
-    assert floor.colorbar.levels() == (-10.0, 10.0) and floor.image.levels is not None
-    assert tuple(floor.image.levels) == (-10.0, 10.0)
+    span = compare_map.difference_span_k(diff)
+    assert np.nanmax(np.abs(diff)) <= span
+    assert floor.colorbar.levels() == (-span, span) and floor.image.levels is not None
+    assert tuple(floor.image.levels) == (-span, span)
+    section = sym.section                                          # the section follows the floor map
+    axis, at = section.current_axis(), section.position_m()
+    np.testing.assert_array_equal(section.image.image, fields.vertical_plane(diff, room, axis, at))
+    assert section.colorbar.levels() == (-span, span)
     assert np.nanmax(diff) > 5.0                                   # the failed side of the room warms
     assert floor.items["CRAH-E"].state == "failed" and sym.document.layout.unit("CRAH-E").state == "running"
     assert "K (scenario − baseline)" in floor.probe_text(1.0, 1.0)
@@ -111,7 +117,9 @@ def test_difference_map_is_scenario_minus_baseline(sym, qtbot):
     np.testing.assert_array_equal(floor.plane_image(), fields.horizontal_plane(
         study.scen.result.temperature_c, room, floor.height_m))
     panel.set_map_mode("live")
-    assert floor.floor_map is None
+    assert floor.floor_map is None and section.floor_map is None
+    np.testing.assert_array_equal(section.image.image, fields.vertical_plane(
+        sym.latest.result.temperature_c, sym.latest.layout.room.size_m, axis, at))
     np.testing.assert_array_equal(floor.plane_image(), fields.horizontal_plane(
         sym.latest.result.temperature_c, sym.latest.layout.room.size_m, floor.height_m))
     panel.set_map_mode("difference")

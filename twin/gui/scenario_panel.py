@@ -317,6 +317,7 @@ def attach_scenarios(window) -> ScenarioPanel:
     document.sigReplaced.connect(panel.reset)
     window.solver.sigUpdate.connect(panel.remember)
     panel.sigMap.connect(window.floor.show_map)
+    panel.sigMap.connect(window.section.show_map)
     panel.sigMessage.connect(window.show_message)
     window.installEventFilter(panel)
     from twin.gui.report_export import attach_export

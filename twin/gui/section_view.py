@@ -1,4 +1,8 @@
-"""A vertical section through the room: temperature on an x-z or y-z plane, to scale."""
+"""A vertical section through the room: temperature on an x-z or y-z plane, to scale.
+
+It draws what the floor plan draws: the live result, or a comparison map
+(baseline, scenario, difference) with that map's scale and colour bar.
+"""
 from __future__ import annotations
 
 import math
@@ -8,7 +12,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from twin.gui import fields
-from twin.gui.floor_view import temperature_colormap
+from twin.gui.floor_view import difference_colormap, temperature_colormap
 
 STEP_M = 0.1
 AXES = (("x", "West–east section (x-z) at y ="), ("y", "South–north section (y-z) at x ="))
@@ -40,6 +44,7 @@ class SectionView(QWidget):
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         self.probe = QLabel(" ")
         self.update_ = None
+        self.floor_map = None            # a comparison map shown instead of the live result
         self._rect = None
         self.room_m = (1.0, 1.0, 1.0)
         bar = QHBoxLayout()
@@ -89,14 +94,33 @@ class SectionView(QWidget):
         self.update_ = update
         self._show()
 
-    def _show(self) -> None:
+    def show_map(self, floor_map) -> None:
+        """Draw a comparison map (twin.gui.compare_map.FloorMap); None: the live result."""
+        self.floor_map = floor_map
+        diverging = floor_map is not None and floor_map.diverging
+        self.colorbar.setColorMap(difference_colormap() if diverging else temperature_colormap())
+        self.colorbar.getAxis("left").setLabel(floor_map.unit if floor_map is not None else "°C")
+        self._show()
+
+    def _shown(self):
+        """(cell field, room size m, colour levels, unit) of what is drawn, or None."""
+        if self.floor_map is not None:
+            m = self.floor_map
+            return m.field, m.room_m, m.levels, m.unit
         if self.update_ is None:
+            return None
+        return (self.update_.result.temperature_c, self.update_.layout.room.size_m,
+                fields.TEMPERATURE_LEVELS_C, "°C")
+
+    def _show(self) -> None:
+        shown = self._shown()
+        if shown is None:
             return
-        room = self.update_.layout.room.size_m
-        plane = fields.vertical_plane(self.update_.result.temperature_c, room,
-                                      self.current_axis(), self.position_m())
+        field, room, levels, _unit = shown
+        plane = fields.vertical_plane(field, room, self.current_axis(), self.position_m())
         along = room[0] if self.current_axis() == "x" else room[1]
-        self.image.setImage(plane, levels=fields.TEMPERATURE_LEVELS_C, autoLevels=False)
+        self.image.setImage(plane, levels=levels, autoLevels=False)
+        self.colorbar.setLevels(levels)
         rect = QRectF(0, 0, along, room[2])
         if self.image.boundingRect().isEmpty() or self._rect != rect:
             self._rect = rect
@@ -104,12 +128,14 @@ class SectionView(QWidget):
         self.image.setRect(rect)
 
     def _on_mouse(self, scene_pos) -> None:
-        if self.update_ is None:
+        shown = self._shown()
+        if shown is None:
             return
+        field, room, _levels, unit = shown
         p = self.plot.vb.mapSceneToView(scene_pos)
-        room = self.update_.layout.room.size_m
         at = self.position_m()
         x, y = (p.x(), at) if self.current_axis() == "x" else (at, p.x())
-        t = fields.value_at(self.update_.result.temperature_c, room, x, y, p.y())
-        text = f"{t:.1f} °C" if math.isfinite(t) else "—"
+        t = fields.value_at(field, room, x, y, p.y())
+        sign = "+" if unit == "K" else ""
+        text = f"{t:{sign}.1f} {unit}" if math.isfinite(t) else "—"
         self.probe.setText(f"x {x:.2f} m, y {y:.2f} m, z {p.y():.2f} m: {text}")
