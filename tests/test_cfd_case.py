@@ -281,3 +281,42 @@ def test_dctwin_cfd_and_compare_are_subcommands_of_the_main_cli(tmp_path, capsys
     assert cli.main(["cfd", str(bad), "--out", str(tmp_path / "out"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "bad.yaml:" in err and "Traceback" not in err
+
+
+def test_cfd_inflow_turbulence_options_reach_the_case(tmp_path, monkeypatch, capsys):
+    from twin.cfd import command, simulate
+    from twin.model import dump_layout
+    path = tmp_path / "room.yaml"
+    path.write_text(dump_layout(small_room()))
+    seen = {}
+
+    def fake(layout, out, settings, **_k):
+        seen["settings"] = settings
+        return _fake_result()
+    monkeypatch.setattr(simulate, "simulate", fake)
+    out = str(tmp_path / "out")
+    assert command.main(["cfd", str(path), "--out", out, "--quiet", "--inflow-turbulence", "7",
+                         "--inflow-length-m", "0.05"]) == 0
+    assert seen["settings"].inflow_intensity == pytest.approx(0.07)
+    assert seen["settings"].inflow_length_m == 0.05
+    for bad, expect in ((["--inflow-turbulence", "0"], "--inflow-turbulence must be a percentage"),
+                        (["--inflow-length-m", "nan"], "--inflow-length-m must be a length"),
+                        (["--np", "0"], "--np must be at least 1")):
+        seen.clear()
+        assert command.main(["cfd", str(path), "--out", out, "--quiet", *bad]) == command.EXIT_INPUT
+        assert expect in capsys.readouterr().err and not seen       # nothing was run
+
+
+def test_inflow_turbulence_sets_k_and_epsilon_of_inflow_patches(tmp_path):
+    import math
+    grid = write_case(small_room(), tmp_path, CaseSettings(inflow_intensity=0.07, inflow_length_m=0.05))
+    texts = {name: (tmp_path / "0.orig" / name).read_text() for name in ("k", "epsilon")}
+    inflows = [p for p in grid.patches if p.kind in ("tile", "rear")]
+    assert inflows
+    for p in inflows:
+        speed = math.sqrt(sum(c * c for c in p.velocity_ms))
+        k = 1.5 * (0.07 * speed) ** 2
+        eps = 0.09 ** 0.75 * k ** 1.5 / 0.05
+        for name, want in (("k", k), ("epsilon", eps)):
+            got = re.search(rf"{p.name}\s*{{\s*type fixedValue; value uniform ([0-9.eE+-]+);", texts[name])
+            assert got and float(got.group(1)) == pytest.approx(want, rel=1e-9), (name, p.name)

@@ -20,6 +20,10 @@ def add_parser(subparsers) -> None:
     cfd.add_argument("--cell-m", type=float, default=0.1, metavar="M", help="mesh cell size (default 0.1)")
     cfd.add_argument("--np", type=int, default=1, metavar="N", help="MPI processes (default 1)")
     cfd.add_argument("--max-iter", type=int, default=4000, metavar="N", help="hard iteration cap (default 4000)")
+    cfd.add_argument("--inflow-turbulence", type=float, default=10.0, metavar="PCT",
+                     help="turbulence intensity of tiles and rack exhausts in %% (default 10)")
+    cfd.add_argument("--inflow-length-m", type=float, default=0.1, metavar="L",
+                     help="their turbulent mixing length in m (default 0.1)")
     cfd.add_argument("--discard-case", action="store_true", help="delete the OpenFOAM case afterwards")
     cfd.add_argument("--quiet", action="store_true", help="no progress on stderr")
     cfd.set_defaults(cfd_command="cfd")
@@ -77,6 +81,10 @@ def run_cfd(args) -> int:
     from twin.cfd.run import CFDCancelled, CFDError, OpenFOAMNotFound
     from twin.cfd.simulate import simulate
     from twin.model import LayoutError, load_layout
+    bad = _bad_option(args)
+    if bad:
+        print(f"dctwin cfd: {bad}", file=sys.stderr)
+        return EXIT_INPUT
     try:
         layout = load_layout(args.layout)
     except LayoutError as exc:
@@ -86,7 +94,9 @@ def run_cfd(args) -> int:
     previous = signal.signal(signal.SIGINT, lambda *_: cancelled.__setitem__("flag", True))
     say = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
     try:
-        settings = CaseSettings(cell_m=args.cell_m, n_procs=args.np, max_iter=args.max_iter)
+        settings = CaseSettings(cell_m=args.cell_m, n_procs=args.np, max_iter=args.max_iter,
+                                inflow_intensity=args.inflow_turbulence / 100.0,
+                                inflow_length_m=args.inflow_length_m)
         result = simulate(layout, args.out, settings, progress=_progress_printer(args.quiet),
                           cancel=lambda: cancelled["flag"], keep_case=not args.discard_case, stage=say)
     except (OpenFOAMNotFound, GridError) as exc:
@@ -103,6 +113,20 @@ def run_cfd(args) -> int:
     say("")
     print(_summary(result, Path(args.out)))
     return EXIT_OK
+
+
+def _bad_option(args) -> str:
+    """The first out-of-range option as a one-line message, or ""."""
+    checks = (("--cell-m", args.cell_m, args.cell_m > 0, "a size in m > 0"),
+              ("--np", args.np, args.np >= 1, "at least 1"),
+              ("--max-iter", args.max_iter, args.max_iter > 0, "at least 1"),
+              ("--inflow-turbulence", args.inflow_turbulence, 0 < args.inflow_turbulence <= 50,
+               "a percentage in (0, 50]"),
+              ("--inflow-length-m", args.inflow_length_m, args.inflow_length_m > 0, "a length in m > 0"))
+    for name, value, ok, expected in checks:
+        if not ok:                               # NaN fails every comparison too
+            return f"{name} must be {expected}, got {value:g}"
+    return ""
 
 
 def _summary(result: dict, out: Path) -> str:

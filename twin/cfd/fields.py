@@ -47,7 +47,7 @@ def _temperature(grid: Grid, t0_c: float) -> str:
 
 
 def _turbulence(grid: Grid, name: str, init: float, intensity: float, length_m: float) -> str:
-    """k or epsilon: 5 % intensity inflows, zero gradient outflows, wall functions."""
+    """k or epsilon: inflows at the set intensity and mixing length, zero gradient outflows, wall functions."""
     patches = {}
     for p in grid.patches:
         if _inflow(p):
