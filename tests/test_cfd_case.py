@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -146,6 +148,39 @@ def test_stop_rule_waits_for_settled_running_means():
     assert means.settled(rule)
     assert means.means()["front_A1"] == pytest.approx(20.0, abs=0.02)
     assert means.stds()["front_A1"] == pytest.approx(1.0, abs=1e-6)
+
+
+FAKE_SOLVER = """
+import sys, time
+for it, t in enumerate({temps}, start=1):
+    print(f"Time = {{it}}")
+    print("DILUPBiCGStab:  Solving for T, Initial residual = 0.01, Final residual = 1e-4, No Iterations 1")
+    print(f"areaAverage(front_A1) of T = {{t}}")
+    sys.stdout.flush()
+time.sleep(60)                      # a diverged solver would carry on; the reader must stop it
+"""
+
+
+@pytest.mark.parametrize("temps, expect", [([20.0, 19.5, 16.5, 12.0], "diverged at iteration 3"),
+                                           ([20.0, float("nan")], "diverged at iteration 2")])
+def test_a_diverging_solve_is_stopped_with_a_clear_error(tmp_path, monkeypatch, temps, expect):
+    from twin.cfd import run
+    script = FAKE_SOLVER.format(temps=repr(temps).replace("nan", "float('nan')"))
+    monkeypatch.setattr(run, "_popen", lambda cmd, case, env: subprocess.Popen(
+        [sys.executable, "-c", script], cwd=case, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, bufsize=1, start_new_session=True))
+    started = time.monotonic()
+    with pytest.raises(run.CFDError, match=expect) as err:
+        run.solve(tmp_path, {}, CaseSettings(), StopRule(), supply_temp_c=18.0)
+    assert "below the supply air 18.00 degC" in str(err.value) or "nan" in str(err.value)
+    assert time.monotonic() - started < 30                     # killed, not waited for
+
+
+def test_undershoot_within_the_margin_is_not_divergence():
+    from twin.cfd import run
+    state = {"vals": {"front_A1": 17.2, "return_U": 25.0}}
+    assert run._diverged(state, 18.0) == ""
+    assert "front_A1" in run._diverged({"vals": {"front_A1": 16.9}}, 18.0)
 
 
 def test_compare_differences():

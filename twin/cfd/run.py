@@ -6,6 +6,7 @@ stops when every rack-front and return running mean has stopped moving.
 """
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -158,9 +159,19 @@ def request_stop(case: Path) -> None:
     path.write_text(text)
 
 
+UNDERSHOOT_K = 1.0        # a monitored mean this far below the supply is a diverged solve
+
+
 def solve(case: Path, env: dict, settings: CaseSettings, rule: StopRule,
-          progress: Optional[Callable[[SolveProgress], None]] = None, cancel=None) -> RunningMeans:
-    """Run the solver until the stop rule or the hard cap; return the running means."""
+          progress: Optional[Callable[[SolveProgress], None]] = None, cancel=None,
+          supply_temp_c: Optional[float] = None) -> RunningMeans:
+    """Run the solver until the stop rule or the hard cap; return the running means.
+
+    With `supply_temp_c`, a rack intake or return mean below it by UNDERSHOOT_K
+    stops the run with CFDError: the only inflows are supply air and exhausts
+    warmer than their intakes, so no air in the room can be colder than the
+    supply (see docs/cfd.md).
+    """
     if settings.n_procs > 1:
         run_step(["decomposePar", "-force"], case, env, "decomposePar", cancel)
         cmd = ["mpirun", "--allow-run-as-root", "-np", str(settings.n_procs), SOLVER, "-parallel"]
@@ -177,6 +188,11 @@ def solve(case: Path, env: dict, settings: CaseSettings, rule: StopRule,
                 _kill(proc)
                 raise CFDCancelled()
             _consume(line, state, means, rule, settings, case, progress)
+            problem = _diverged(state, supply_temp_c)
+            if problem:
+                _kill(proc)
+                raise CFDError(f"{SOLVER} diverged at iteration {state['it']}: {problem} "
+                               f"(see {log_path}); try a finer --cell-m or another inflow turbulence")
     _finish_iteration(state, means, rule, settings, case, progress)
     if proc.wait() != 0:
         tail = "".join(log_path.read_text().splitlines(True)[-20:])
@@ -216,3 +232,14 @@ def _finish_iteration(st: dict, means: RunningMeans, rule: StopRule, settings: C
     if not st["stop_sent"] and means.settled(rule):
         request_stop(case)
         st["stop_sent"] = True
+
+
+def _diverged(st: dict, supply_temp_c: Optional[float]) -> str:
+    """Why the latest iterate is unphysical ("" when it is not): a mean below the supply or not finite."""
+    for name, value in st["vals"].items():
+        if not math.isfinite(value):
+            return f"{name} mean temperature is {value}"
+        if supply_temp_c is not None and value < supply_temp_c - UNDERSHOOT_K:
+            return (f"{name} mean temperature {value:.2f} degC is below the supply air "
+                    f"{supply_temp_c:.2f} degC")
+    return ""

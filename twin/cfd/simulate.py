@@ -33,7 +33,7 @@ def simulate(layout, out_dir, settings: CaseSettings = CaseSettings(), rule: Opt
     run.mesh(case, env, cancel)
     t_mesh = time.monotonic() - t0
     say(f"solving with {run.SOLVER} on {settings.n_procs} process(es)")
-    means = run.solve(case, env, settings, rule, progress, cancel)
+    means = run.solve(case, env, settings, rule, progress, cancel, supply_temp_c=grid.supply_temp_c)
     t_solve = time.monotonic() - t0 - t_mesh
     t_grid, u_grid, tdir = extract.read_fields(case, grid)
     extra = {
