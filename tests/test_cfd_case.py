@@ -355,3 +355,13 @@ def test_inflow_turbulence_sets_k_and_epsilon_of_inflow_patches(tmp_path):
         for name, want in (("k", k), ("epsilon", eps)):
             got = re.search(rf"{p.name}\s*{{\s*type fixedValue; value uniform ([0-9.eE+-]+);", texts[name])
             assert got and float(got.group(1)) == pytest.approx(want, rel=1e-9), (name, p.name)
+
+
+def test_verify_runs_are_cached_per_layout_grid_and_physics(tmp_path):
+    from twin.cfd import verify
+    room = small_room()
+    same = verify.run_folder(room, 0.1, tmp_path, CaseSettings(n_procs=2))
+    assert same == verify.run_folder(room, 0.1, tmp_path)            # process count is not physics
+    assert same != verify.run_folder(room, 0.2, tmp_path)
+    assert same != verify.run_folder(room, 0.1, tmp_path, CaseSettings(inflow_intensity=0.10))
+    assert same != verify.run_folder(room, 0.1, tmp_path, CaseSettings(k0_m2s2=0.1))

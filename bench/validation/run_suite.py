@@ -1,8 +1,9 @@
 """Run the OpenFOAM reference for every room under rooms/ that has a layout but no results.
 
-    python bench/validation/run_suite.py [--cell-m 0.1] [--np 1] [--commit] [NAME ...]
+    python bench/validation/run_suite.py [--cell-m 0.1] [--np 1] [--stale] [--commit] [NAME ...]
 
-For each rooms/NAME/layout.yaml lacking results: mesh and solve in
+For each rooms/NAME/layout.yaml lacking results (with --stale also those whose
+results were made with other CFD settings than the current defaults): mesh and solve in
 out/validation/NAME/case (not kept in the repository), then copy result.json
 and fields.npz (compressed float32 T and U) beside the layout; results on a
 grid other than 0.1 m are named result_0.2m.json, fields_0.2m.npz etc. With --commit,
@@ -33,11 +34,26 @@ def suffix(cell_m: float) -> str:
     return "" if abs(cell_m - 0.1) < 1e-9 else f"_{cell_m:g}m"
 
 
-def pending_rooms(names: list[str], cell_m: float) -> list[Path]:
-    """Room folders with a layout and without results on this grid (all, or only those named)."""
+def pending_rooms(names: list[str], cell_m: float, stale: bool = False) -> list[Path]:
+    """Room folders with a layout and without results on this grid (all, or only those named);
+    with `stale`, also those whose results came from other CFD settings."""
     folders = [ROOMS / n for n in names] if names else sorted(p for p in ROOMS.iterdir() if p.is_dir())
     done = f"result{suffix(cell_m)}.json"
-    return [f for f in folders if (f / "layout.yaml").exists() and not (f / done).exists()]
+    return [f for f in folders if (f / "layout.yaml").exists()
+            and (not (f / done).exists() or (stale and is_stale(f / done)))]
+
+
+def is_stale(result_path: Path) -> bool:
+    """True when a stored result was made with physics settings other than CaseSettings()."""
+    import json
+    stored = json.loads(result_path.read_text()).get("cfd", {}).get("settings")
+    if not stored:
+        return True
+    known = {k: v for k, v in stored.items() if k in CaseSettings.__dataclass_fields__}
+    try:
+        return CaseSettings(**known).physics_key() != CaseSettings().physics_key()
+    except TypeError:
+        return True
 
 
 def _progress(name: str):
@@ -62,7 +78,8 @@ def run_room(folder: Path, settings: CaseSettings) -> dict:
 
 def commit(folder: Path, result: dict) -> None:
     rel = folder.relative_to(ROOT)
-    msg = (f"Add {result['grid']['cell_m']} m CFD reference results for validation room {folder.name}\n\n"
+    msg = (f"{result['grid']['cell_m']} m CFD reference results for validation room {folder.name} "
+           f"(settings {CaseSettings().physics_key()})\n\n"
            f"OpenFOAM k-epsilon/Boussinesq at {result['grid']['cell_m']} m, "
            f"{result['cfd']['averaged_iters']} averaged iterations, energy balance "
            f"{result['energy_balance']['error_pct']:+.2f} %.")
@@ -79,10 +96,12 @@ def main(argv=None) -> int:
     parser.add_argument("names", nargs="*", help="room folder names (default: all pending)")
     parser.add_argument("--cell-m", type=float, default=0.1)
     parser.add_argument("--np", type=int, default=1)
+    parser.add_argument("--stale", action="store_true",
+                        help="also re-run rooms whose results came from other CFD settings")
     parser.add_argument("--commit", action="store_true", help="git commit each room's results when done")
     args = parser.parse_args(argv)
     settings = CaseSettings(cell_m=args.cell_m, n_procs=args.np)
-    for folder in pending_rooms(args.names, args.cell_m):
+    for folder in pending_rooms(args.names, args.cell_m, args.stale):
         t0 = time.monotonic()
         print(f"{folder.name}: start", flush=True)
         result = run_room(folder, settings)

@@ -20,11 +20,14 @@ def cache_root() -> Path:
     return Path(base) / "dctwin" / "cfd"
 
 
-def run_folder(layout, cell_m: float, root: Path | None = None) -> Path:
-    """A folder per (layout content, grid): re-verifying an unchanged room finds its earlier run."""
+def run_folder(layout, cell_m: float, root: Path | None = None, settings=None) -> Path:
+    """A folder per (layout content, grid, CFD settings): re-verifying an unchanged room with
+    the same method finds its earlier run; a run made with other settings is not reused."""
+    from twin.cfd.case import CaseSettings
     from twin.scenario.runner import layout_hash
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", getattr(layout, "name", "") or "layout")[:40]
-    return (root or cache_root()) / f"{name}-{layout_hash(layout)[:12]}-{cell_m:g}m"
+    key = (settings or CaseSettings()).physics_key()
+    return (root or cache_root()) / f"{name}-{layout_hash(layout)[:12]}-{cell_m:g}m-{key}"
 
 
 def side_by_side(fast: dict, cfd: dict) -> dict:

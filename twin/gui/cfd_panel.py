@@ -178,7 +178,7 @@ class CfdPanel(QWidget):
         layout = copy.deepcopy(self.document.layout)
         cell_m = float(self.grid.currentData())
         settings, rule = self.settings_override or (CaseSettings(cell_m=cell_m, n_procs=self.procs.value()), None)
-        out = verify.run_folder(layout, settings.cell_m, self.out_root)
+        out = verify.run_folder(layout, settings.cell_m, self.out_root, settings)
         self.cfd_hash = layout_hash(layout)
         if self.reuse.isChecked() and (out / "result.json").exists() and (out / "fields.npz").exists():
             self._set_status(f"Loaded the earlier CFD run of this layout from {out}")
