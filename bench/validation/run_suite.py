@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from twin.cfd.case import CaseSettings          # noqa: E402
+from twin.cfd.run import CFDError              # noqa: E402
 from twin.cfd.simulate import simulate          # noqa: E402
 from twin.model import load_layout              # noqa: E402
 
@@ -101,17 +102,25 @@ def main(argv=None) -> int:
     parser.add_argument("--commit", action="store_true", help="git commit each room's results when done")
     args = parser.parse_args(argv)
     settings = CaseSettings(cell_m=args.cell_m, n_procs=args.np)
+    failed = []
     for folder in pending_rooms(args.names, args.cell_m, args.stale):
         t0 = time.monotonic()
         print(f"{folder.name}: start", flush=True)
-        result = run_room(folder, settings)
+        try:
+            result = run_room(folder, settings)
+        except CFDError as exc:            # e.g. diverged: say so, keep the earlier results, go on
+            print(f"{folder.name}: FAILED after {time.monotonic() - t0:.0f} s: {exc}", flush=True)
+            failed.append(folder.name)
+            continue
         worst = max(result["racks"].values(), key=lambda r: r["inlet_mean_c"])
         print(f"{folder.name}: done in {time.monotonic() - t0:.0f} s, hottest intake "
               f"{worst['inlet_mean_c']:.2f} degC, energy {result['energy_balance']['error_pct']:+.2f} %",
               flush=True)
         if args.commit:
             commit(folder, result)
-    return 0
+    if failed:
+        print(f"failed: {', '.join(failed)}", flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
