@@ -330,6 +330,10 @@ def test_cfd_inflow_turbulence_options_reach_the_case(tmp_path, monkeypatch, cap
         return _fake_result()
     monkeypatch.setattr(simulate, "simulate", fake)
     out = str(tmp_path / "out")
+    assert command.main(["cfd", str(path), "--out", out, "--quiet"]) == 0
+    defaults = CaseSettings()                                     # the CLI defaults are the method's
+    assert seen["settings"].inflow_intensity == pytest.approx(defaults.inflow_intensity)
+    assert seen["settings"].inflow_length_m == defaults.inflow_length_m
     assert command.main(["cfd", str(path), "--out", out, "--quiet", "--inflow-turbulence", "7",
                          "--inflow-length-m", "0.05"]) == 0
     assert seen["settings"].inflow_intensity == pytest.approx(0.07)

@@ -20,8 +20,8 @@ def add_parser(subparsers) -> None:
     cfd.add_argument("--cell-m", type=float, default=0.1, metavar="M", help="mesh cell size (default 0.1)")
     cfd.add_argument("--np", type=int, default=1, metavar="N", help="MPI processes (default 1)")
     cfd.add_argument("--max-iter", type=int, default=4000, metavar="N", help="hard iteration cap (default 4000)")
-    cfd.add_argument("--inflow-turbulence", type=float, default=10.0, metavar="PCT",
-                     help="turbulence intensity of tiles and rack exhausts in %% (default 10)")
+    cfd.add_argument("--inflow-turbulence", type=float, default=5.0, metavar="PCT",
+                     help="turbulence intensity of tiles and rack exhausts in %% (default 5)")
     cfd.add_argument("--inflow-length-m", type=float, default=0.1, metavar="L",
                      help="their turbulent mixing length in m (default 0.1)")
     cfd.add_argument("--discard-case", action="store_true", help="delete the OpenFOAM case afterwards")
