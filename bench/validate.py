@@ -59,6 +59,17 @@ def _from_public(ref: dict) -> dict:
                               for k, v in ref["cooling_units"].items()}}
 
 
+def _method(name: str, ref: dict) -> str:
+    """Which CFD settings a reference came from: the public file, today's defaults, or earlier ones."""
+    from twin.cfd.case import made_with_current_method, stored_settings
+    if name == "C1":
+        return "public"
+    if made_with_current_method(ref):
+        return "current"
+    s = stored_settings(ref)
+    return "earlier" if s is None else f"earlier ({s.inflow_intensity * 100:g} %, k0 {s.k0_m2s2:g})"
+
+
 def compare(result, ref: dict) -> dict:
     """Rack intake and return errors (model - reference) in K."""
     rack_err = {k: result.racks[k].inlet_mean_c - v["inlet_mean_c"] for k, v in ref["racks"].items()}
@@ -82,8 +93,8 @@ def main() -> int:
     if not rooms:
         print("no reference rooms with results found")
         return 1
-    print(f"| room | model | racks | MAE K | worst rack K | worst return K | energy % | solve s |")
-    print(f"|---|---|---|---|---|---|---|---|")
+    print("| room | CFD method | model | racks | MAE K | worst rack K | worst return K | energy % | solve s |")
+    print("|---|---|---|---|---|---|---|---|---|")
     details = []
     for name, path, ref in rooms:
         layout = load_layout(path)
@@ -91,7 +102,7 @@ def main() -> int:
             t0 = time.perf_counter()
             result = solve(layout, cell_m=args.cell_m, model=model)
             c = compare(result, ref)
-            print(f"| {name} | {model} | {len(c['racks'])} | {c['mae']:.2f} | {c['worst']:.2f} | "
+            print(f"| {name} | {_method(name, ref)} | {model} | {len(c['racks'])} | {c['mae']:.2f} | {c['worst']:.2f} | "
                   f"{c['worst_return']:.2f} | {c['energy']:+.2f} | {time.perf_counter() - t0:.1f} |",
                   flush=True)
             details.append((name, model, result, ref, c))

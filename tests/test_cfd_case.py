@@ -369,3 +369,15 @@ def test_verify_runs_are_cached_per_layout_grid_and_physics(tmp_path):
     assert same != verify.run_folder(room, 0.2, tmp_path)
     assert same != verify.run_folder(room, 0.1, tmp_path, CaseSettings(inflow_intensity=0.10))
     assert same != verify.run_folder(room, 0.1, tmp_path, CaseSettings(k0_m2s2=0.1))
+
+
+def test_stored_results_say_which_method_made_them():
+    from dataclasses import asdict
+    from twin.cfd.case import made_with_current_method, stored_settings
+    current = {"cfd": {"settings": asdict(CaseSettings(cell_m=0.2, n_procs=2))}}
+    earlier = {"cfd": {"settings": asdict(CaseSettings(inflow_intensity=0.10, k0_m2s2=0.1))}}
+    assert made_with_current_method(current) and not made_with_current_method(earlier)
+    assert stored_settings(earlier).inflow_intensity == 0.10
+    assert not made_with_current_method({"cfd": {}}) and stored_settings({}) is None
+    future = {"cfd": {"settings": {**asdict(CaseSettings()), "a_later_option": 1}}}
+    assert made_with_current_method(future)                  # unknown keys are ignored

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from twin.cfd.case import CaseSettings          # noqa: E402
+from twin.cfd.case import CaseSettings, made_with_current_method   # noqa: E402
 from twin.cfd.run import CFDError              # noqa: E402
 from twin.cfd.simulate import simulate          # noqa: E402
 from twin.model import load_layout              # noqa: E402
@@ -47,14 +47,7 @@ def pending_rooms(names: list[str], cell_m: float, stale: bool = False) -> list[
 def is_stale(result_path: Path) -> bool:
     """True when a stored result was made with physics settings other than CaseSettings()."""
     import json
-    stored = json.loads(result_path.read_text()).get("cfd", {}).get("settings")
-    if not stored:
-        return True
-    known = {k: v for k, v in stored.items() if k in CaseSettings.__dataclass_fields__}
-    try:
-        return CaseSettings(**known).physics_key() != CaseSettings().physics_key()
-    except TypeError:
-        return True
+    return not made_with_current_method(json.loads(result_path.read_text()))
 
 
 def _progress(name: str):

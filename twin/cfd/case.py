@@ -52,6 +52,24 @@ class CaseSettings:
         return hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()[:8]
 
 
+def stored_settings(result: dict) -> "CaseSettings | None":
+    """The CaseSettings a stored result.json was made with (None when it does not say)."""
+    stored = (result.get("cfd") or {}).get("settings")
+    if not isinstance(stored, dict):
+        return None
+    known = {k: v for k, v in stored.items() if k in CaseSettings.__dataclass_fields__}
+    try:
+        return CaseSettings(**known)
+    except TypeError:
+        return None
+
+
+def made_with_current_method(result: dict) -> bool:
+    """True when a stored CFD result used today's physics settings (cell size and ranks aside)."""
+    settings = stored_settings(result)
+    return settings is not None and settings.physics_key() == CaseSettings().physics_key()
+
+
 def write_case(layout, case_dir, settings: CaseSettings = CaseSettings()) -> Grid:
     """Write every dictionary and initial field of the case; return the snapped grid."""
     grid = build_grid(layout, settings.cell_m)
