@@ -76,6 +76,7 @@ def test_compare_and_export_studies_on_a_thread(tmp_path):
 def test_difference_span_steps_up_with_the_change():
     span = compare_map.difference_span_k
     assert span(np.array([0.3, -1.9, np.nan])) == 2.0
-    assert span(np.array([-4.0, 12.5])) == 20.0
+    assert span(np.array([-4.0, 12.5])) == 15.0
+    assert span(np.array([20.9])) == 25.0
     assert span(np.array([np.nan])) == 2.0
     assert span(np.array([80.0])) == 50.0              # the top step caps the scale

@@ -16,7 +16,7 @@ import numpy as np
 
 from twin.gui.fields import TEMPERATURE_LEVELS_C
 
-DIFFERENCE_SPANS_K = (2.0, 5.0, 10.0, 20.0, 50.0)
+DIFFERENCE_SPANS_K = (2.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 40.0, 50.0)
 MAP_MODES = (("live", "Live result"), ("baseline", "Baseline"), ("scenario", "Scenario"),
              ("difference", "Difference (scenario − baseline)"))
 
