@@ -34,9 +34,13 @@ def room_table(folder: Path, result_name: str = "result.json") -> str:
 
 
 def _inflow(cfd: dict) -> str:
-    """The inflow turbulence a result was computed with (results without settings predate 10 %)."""
-    intensity = cfd.get("settings", {}).get("inflow_intensity")
-    return "inflow turbulence 5 % (earlier default)" if intensity is None else f"inflow turbulence {intensity:.0%}"
+    """The CFD method a result was computed with: inflow turbulence and k-epsilon start."""
+    settings = cfd.get("settings") or {}
+    intensity, k0 = settings.get("inflow_intensity"), settings.get("k0_m2s2")
+    if intensity is None:
+        return "inflow turbulence 5 %, damped start (before settings were recorded)"
+    start = "quiet start" if k0 is not None and k0 <= 1e-2 else "damped start"
+    return f"inflow turbulence {intensity:.0%}, {start} (k0 {k0:g})"
 
 
 def main(argv=None) -> int:
