@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 import numpy as np
@@ -381,3 +382,29 @@ def test_stored_results_say_which_method_made_them():
     assert not made_with_current_method({"cfd": {}}) and stored_settings({}) is None
     future = {"cfd": {"settings": {**asdict(CaseSettings()), "a_later_option": 1}}}
     assert made_with_current_method(future)                  # unknown keys are ignored
+
+
+def test_a_run_diverging_from_the_quiet_start_is_run_again_from_the_damped_start(tmp_path, monkeypatch):
+    from twin.cfd import extract, run, simulate
+    calls = []
+
+    def fake_mesh_and_solve(layout, case, settings, rule, env, progress, cancel, say):
+        calls.append(settings)
+        if len(calls) == 1:
+            raise run.CFDDiverged("diverged at iteration 198: ...", 198)
+        return types.SimpleNamespace(), run.RunningMeans(800), 1.0, 2.0
+
+    monkeypatch.setattr(run, "openfoam_env", lambda: {})
+    monkeypatch.setattr(simulate, "_mesh_and_solve", fake_mesh_and_solve)
+    monkeypatch.setattr(extract, "read_fields", lambda case, grid: (None, None, Path("1801")))
+    monkeypatch.setattr(extract, "result_dict", lambda layout, grid, t, s, extra: {"cfd": extra})
+    monkeypatch.setattr(extract, "write_outputs", lambda *a: None)
+    result = simulate.simulate(small_room(), tmp_path, CaseSettings())
+    assert [c.k0_m2s2 for c in calls] == [CaseSettings().k0_m2s2, simulate.DAMPED_START["k0_m2s2"]]
+    assert result["cfd"]["settings"]["k0_m2s2"] == CaseSettings().k0_m2s2      # the method asked for
+    assert result["cfd"]["start"]["k0_m2s2"] == 0.1
+    assert "diverged at iteration 198" in result["cfd"]["start"]["note"]
+    calls.clear()
+    with pytest.raises(run.CFDDiverged):                                      # no second chance when off
+        simulate.simulate(small_room(), tmp_path, CaseSettings(), restart_if_diverged=False)
+    assert len(calls) == 1

@@ -37,6 +37,14 @@ class CFDError(RuntimeError):
     """An OpenFOAM step failed; the message names the step and its log."""
 
 
+class CFDDiverged(CFDError):
+    """The iterates left the physical range (a mean below the supply air, or NaN)."""
+
+    def __init__(self, message: str, iteration: int):
+        super().__init__(message)
+        self.iteration = iteration
+
+
 class CFDCancelled(Exception):
     """The caller's cancel() returned True; the process group was killed."""
 
@@ -191,8 +199,9 @@ def solve(case: Path, env: dict, settings: CaseSettings, rule: StopRule,
             problem = _diverged(state, supply_temp_c)
             if problem:
                 _kill(proc)
-                raise CFDError(f"{SOLVER} diverged at iteration {state['it']}: {problem} "
-                               f"(see {log_path}); try a finer --cell-m or another inflow turbulence")
+                raise CFDDiverged(f"{SOLVER} diverged at iteration {state['it']}: {problem} "
+                                  f"(see {log_path}); try a finer --cell-m or another "
+                                  f"--inflow-turbulence", state["it"])
     _finish_iteration(state, means, rule, settings, case, progress)
     if proc.wait() != 0:
         tail = "".join(log_path.read_text().splitlines(True)[-20:])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -12,20 +12,64 @@ from twin.cfd.case import CaseSettings, write_case
 from twin.cfd.run import SolveProgress, StopRule
 
 
+DAMPED_START = {"k0_m2s2": 0.1, "epsilon0_m2s3": 0.01}    # nu_t0 0.09 m2/s
+
+
 def simulate(layout, out_dir, settings: CaseSettings = CaseSettings(), rule: Optional[StopRule] = None,
              progress: Optional[Callable[[SolveProgress], None]] = None, cancel=None,
-             keep_case: bool = True, stage: Optional[Callable[[str], None]] = None) -> dict:
+             keep_case: bool = True, stage: Optional[Callable[[str], None]] = None,
+             restart_if_diverged: bool = True) -> dict:
     """Run the OpenFOAM reference method on `layout`; write result.json + fields.npz to out_dir.
 
     The case itself goes to out_dir/case (removed afterwards unless keep_case).
-    Raises run.OpenFOAMNotFound, run.CFDError, run.CFDCancelled, geometry.LayoutError.
+    A run that diverges from the quiet start is run once more from the damped
+    start (DAMPED_START); `cfd.start` in the result says which start it took.
+    Raises run.OpenFOAMNotFound, run.CFDError (run.CFDDiverged), run.CFDCancelled,
+    geometry.LayoutError.
     """
     rule = rule or StopRule(start_avg_iter=settings.start_avg_iter)
     env = run.openfoam_env()
     out = Path(out_dir)
-    case = out / "case"
-    shutil.rmtree(case, ignore_errors=True)
     say = stage or (lambda _msg: None)
+    start = {"k0_m2s2": settings.k0_m2s2, "epsilon0_m2s3": settings.epsilon0_m2s3, "note": "as set"}
+    try:
+        grid, means, t_mesh, t_solve = _mesh_and_solve(layout, out / "case", settings, rule, env,
+                                                       progress, cancel, say)
+        used = settings
+    except run.CFDDiverged as exc:
+        damped = replace(settings, **DAMPED_START)
+        if not restart_if_diverged or damped == settings:
+            raise
+        say(f"diverged at iteration {exc.iteration} from the quiet start; "
+            f"starting again from the damped start (k0 {damped.k0_m2s2:g}, epsilon0 {damped.epsilon0_m2s3:g})")
+        grid, means, t_mesh, t_solve = _mesh_and_solve(layout, out / "case", damped, rule, env,
+                                                       progress, cancel, say)
+        used = damped
+        start = {**DAMPED_START, "note": f"the start as set diverged at iteration {exc.iteration}"}
+    t_grid, u_grid, tdir = extract.read_fields(out / "case", grid)
+    extra = {
+        "solver": f"{run.SOLVER} (OpenFOAM), k-epsilon, Boussinesq",
+        "iterations": int(float(tdir.name)),
+        "averaged_from_iter": used.start_avg_iter,
+        "averaged_iters": means.count,
+        "converged": means.settled(rule),
+        "n_procs": used.n_procs,
+        "mesh_seconds": round(t_mesh, 1),
+        "iterate_std_k": {k: round(v, 4) for k, v in means.stds().items()},
+        "settings": asdict(settings),          # as requested: the method a result belongs to
+        "start": start,                        # the initial k and epsilon the kept run used
+    }
+    result = extract.result_dict(layout, grid, t_grid, t_mesh + t_solve, extra)
+    extract.write_outputs(out, result, t_grid, u_grid, grid)
+    if not keep_case:
+        shutil.rmtree(out / "case", ignore_errors=True)
+    return result
+
+
+def _mesh_and_solve(layout, case: Path, settings: CaseSettings, rule: StopRule, env: dict,
+                    progress, cancel, say):
+    """Write, mesh and solve one case from scratch; (grid, running means, mesh s, solve s)."""
+    shutil.rmtree(case, ignore_errors=True)
     grid = write_case(layout, case, settings)
     say(f"meshing {grid.shape[0]}x{grid.shape[1]}x{grid.shape[2]} at {settings.cell_m} m "
         f"({grid.fluid_cells} fluid cells)")
@@ -34,21 +78,4 @@ def simulate(layout, out_dir, settings: CaseSettings = CaseSettings(), rule: Opt
     t_mesh = time.monotonic() - t0
     say(f"solving with {run.SOLVER} on {settings.n_procs} process(es)")
     means = run.solve(case, env, settings, rule, progress, cancel, supply_temp_c=grid.supply_temp_c)
-    t_solve = time.monotonic() - t0 - t_mesh
-    t_grid, u_grid, tdir = extract.read_fields(case, grid)
-    extra = {
-        "solver": f"{run.SOLVER} (OpenFOAM), k-epsilon, Boussinesq",
-        "iterations": int(float(tdir.name)),
-        "averaged_from_iter": settings.start_avg_iter,
-        "averaged_iters": means.count,
-        "converged": means.settled(rule),
-        "n_procs": settings.n_procs,
-        "mesh_seconds": round(t_mesh, 1),
-        "iterate_std_k": {k: round(v, 4) for k, v in means.stds().items()},
-        "settings": asdict(settings),
-    }
-    result = extract.result_dict(layout, grid, t_grid, t_mesh + t_solve, extra)
-    extract.write_outputs(out, result, t_grid, u_grid, grid)
-    if not keep_case:
-        shutil.rmtree(case, ignore_errors=True)
-    return result
+    return grid, means, t_mesh, time.monotonic() - t0 - t_mesh
