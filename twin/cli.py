@@ -201,7 +201,7 @@ def run_simulate(args) -> int:
     if layout_path.is_dir():
         raise InputError(f"layout path is a directory, not a file: {layout_path}")
     from twin.model import LayoutError, load_layout
-    from twin.thermal import SolveCancelled, SolverError, metrics as room_metrics, solve
+    from twin.thermal import SolverError, metrics as room_metrics, solve
 
     try:
         layout = load_layout(layout_path)
@@ -222,10 +222,7 @@ def run_simulate(args) -> int:
                                progress=progress, cancel=cancelled)
         finally:
             progress.finish()      # before any message, so it starts on a clean line
-    except SolveCancelled:
-        print("cancelled", file=sys.stderr)
-        return EXIT_CANCELLED
-    except SolverError as exc:
+    except SolverError as exc:      # a cancelled solve goes on to main(): `cancelled`, 130
         print(f"dctwin: {exc}", file=sys.stderr)
         return EXIT_INPUT
 

@@ -23,7 +23,7 @@ def study_executor(args):
     """The executor the options ask for, closed on the way out; bad options are input errors.
 
     Inside the block SolveCancelled is reported as `cancelled` (exit 130) by
-    `run_study_command`; a case that fails on a worker is an internal error
+    `twin.cli.main`; a case that fails on a worker is an internal error
     naming the case.
     """
     from twin.cli import InputError
@@ -42,15 +42,15 @@ def study_executor(args):
 
 
 def run_study_command(work) -> int:
-    """work() -> exit code, with cancel (130) and worker failures (1) reported in one line."""
-    from twin.cli import EXIT_CANCELLED, EXIT_INTERNAL
+    """work() -> exit code, with worker failures (1) reported in one line.
+
+    A cancelled solve (SolveCancelled) is left to `twin.cli.main`, which
+    reports it as `cancelled` (exit 130) for every command.
+    """
+    from twin.cli import EXIT_INTERNAL
     from twin.scenario.executor import CaseError
-    from twin.thermal import SolveCancelled
     try:
         return work()
-    except SolveCancelled:
-        print("cancelled", file=sys.stderr)
-        return EXIT_CANCELLED
     except CaseError as exc:
         print(f"dctwin: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
