@@ -261,6 +261,17 @@ def _fake_result() -> dict:
             "solve_seconds": 1.0, "cfd": {"iterations": 10, "averaged_iters": 5, "converged": True}}
 
 
+def _result_pair(folder: Path, b_a1_mean_c: float) -> tuple[str, str]:
+    """a.json and b.json (fake results) in `folder`, B's rack A1 intake mean set; their paths."""
+    a, b = _fake_result(), _fake_result()
+    b["racks"]["A1"]["inlet_mean_c"] = b_a1_mean_c
+    paths = []
+    for name, result in (("a.json", a), ("b.json", b)):
+        (folder / name).write_text(json.dumps(result))
+        paths.append(str(folder / name))
+    return paths[0], paths[1]
+
+
 def test_cfd_command_reports_results_and_missing_openfoam(tmp_path, monkeypatch, capsys):
     from twin.cfd import command, run, simulate
     from twin.model import dump_layout
@@ -279,15 +290,12 @@ def test_cfd_command_reports_results_and_missing_openfoam(tmp_path, monkeypatch,
 
 def test_compare_command_prints_per_rack_differences(tmp_path, capsys):
     from twin.cfd import command
-    a, b = _fake_result(), _fake_result()
-    b["racks"]["A1"]["inlet_mean_c"] = 20.7
-    (tmp_path / "a.json").write_text(json.dumps(a))
-    (tmp_path / "b.json").write_text(json.dumps(b))
-    assert command.main(["compare", str(tmp_path / "a.json"), str(tmp_path / "b.json")]) == 0
+    a, b = _result_pair(tmp_path, b_a1_mean_c=20.7)
+    assert command.main(["compare", a, b]) == 0
     out = capsys.readouterr().out
     assert "+0.70" in out and "CRAH-1" in out
     svg = tmp_path / "diff.svg"
-    assert command.main(["compare", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--plot", str(svg)]) == 0
+    assert command.main(["compare", a, b, "--plot", str(svg)]) == 0
     text = svg.read_text()
     assert text.startswith("<svg") and "A1" in text and "MAE 0.70 K" in text
     assert text.count("<circle") == 2                    # one rack, two results
@@ -306,11 +314,8 @@ def test_side_by_side_is_fast_minus_cfd():
 
 def test_dctwin_cfd_and_compare_are_subcommands_of_the_main_cli(tmp_path, capsys):
     from twin import cli
-    a, b = _fake_result(), _fake_result()
-    b["racks"]["A1"]["inlet_mean_c"] = 19.5
-    (tmp_path / "a.json").write_text(json.dumps(a))
-    (tmp_path / "b.json").write_text(json.dumps(b))
-    assert cli.main(["compare", str(tmp_path / "a.json"), str(tmp_path / "b.json")]) == 0
+    a, b = _result_pair(tmp_path, b_a1_mean_c=19.5)
+    assert cli.main(["compare", a, b]) == 0
     assert "-0.50" in capsys.readouterr().out
     bad = tmp_path / "bad.yaml"
     bad.write_text("version: 1\nroom:\n  size_m: [6, 4]\n")
