@@ -413,3 +413,16 @@ def test_a_run_diverging_from_the_quiet_start_is_run_again_from_the_damped_start
     with pytest.raises(run.CFDDiverged):                                      # no second chance when off
         simulate.simulate(small_room(), tmp_path, CaseSettings(), restart_if_diverged=False)
     assert len(calls) == 1
+
+
+def test_suite_summary_names_the_start_a_run_actually_took():
+    from dataclasses import asdict
+    import summarize
+    from twin.cfd.simulate import DAMPED_START
+    asked = asdict(CaseSettings())
+    retried = {"settings": asked, "start": {**DAMPED_START, "note": "the start as set diverged at iteration 198"}}
+    as_set = {"settings": asked, "start": {"k0_m2s2": asked["k0_m2s2"], "note": "as set"}}
+    assert "damped start (k0 0.1); the start as set diverged at iteration 198" in summarize._inflow(retried)
+    assert summarize._inflow(as_set) == "inflow turbulence 5%, quiet start (k0 0.001)"
+    assert "quiet start" in summarize._inflow({"settings": asked})           # results from before `start`
+    assert "before settings were recorded" in summarize._inflow({})

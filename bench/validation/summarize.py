@@ -8,6 +8,11 @@ import json
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from twin.cfd.case import CaseSettings  # noqa: E402
+from twin.cfd.simulate import DAMPED_START  # noqa: E402
+
+QUIET_K0_M2S2 = CaseSettings().k0_m2s2
 ROOMS = Path(__file__).resolve().parent / "rooms"
 
 
@@ -34,13 +39,21 @@ def room_table(folder: Path, result_name: str = "result.json") -> str:
 
 
 def _inflow(cfd: dict) -> str:
-    """The CFD method a result was computed with: inflow turbulence and k-epsilon start."""
+    """The CFD method a result was computed with: inflow turbulence and the k-epsilon start it took.
+
+    `cfd.start` (written since the damped-start retry exists) is the start the kept run used;
+    older results only record the requested settings.
+    """
     settings = cfd.get("settings") or {}
-    intensity, k0 = settings.get("inflow_intensity"), settings.get("k0_m2s2")
+    intensity = settings.get("inflow_intensity")
     if intensity is None:
         return "inflow turbulence 5 %, damped start (before settings were recorded)"
-    start = "quiet start" if k0 is not None and k0 <= 1e-2 else "damped start"
-    return f"inflow turbulence {intensity:.0%}, {start} (k0 {k0:g})"
+    used = cfd.get("start") or {}
+    k0 = used.get("k0_m2s2", settings.get("k0_m2s2"))
+    start = {QUIET_K0_M2S2: "quiet start", DAMPED_START["k0_m2s2"]: "damped start"}.get(k0, "start")
+    text = f"inflow turbulence {intensity:.0%}, {start} (k0 {k0:g})"
+    note = used.get("note", "as set")
+    return text if note == "as set" else f"{text}; {note}"
 
 
 def main(argv=None) -> int:
