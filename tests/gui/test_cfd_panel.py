@@ -78,6 +78,21 @@ def test_second_verify_of_the_same_layout_reuses_the_run(accurate_window, qtbot,
     assert len(calls) == 1 and w.cfd.cfd_result is not None and "earlier CFD run" in w.cfd.status.text()
 
 
+def test_inflow_turbulence_control_reaches_the_run_and_is_not_reused_across_values(accurate_window, qtbot,
+                                                                                   monkeypatch):
+    w, calls = accurate_window, []
+    fake, _ = _fake_cfd(w, calls)
+    monkeypatch.setattr(cfd_simulate, "simulate", fake)
+    assert w.cfd.inflow_pct.value() == pytest.approx(5.0)             # the method's default
+    w.cfd.start()
+    qtbot.waitUntil(lambda: w.cfd.cfd_result is not None and not w.cfd.running(), timeout=10_000)
+    w.cfd.inflow_pct.setValue(10.0)
+    w.cfd.start()                                                      # another method: a new run
+    qtbot.waitUntil(lambda: len(calls) == 2 and not w.cfd.running(), timeout=10_000)
+    assert [c.inflow_intensity for c in calls] == pytest.approx([0.05, 0.10])
+    assert calls[1].k0_m2s2 == calls[0].k0_m2s2 and calls[1].cell_m == calls[0].cell_m
+
+
 def test_cancel_stops_the_run_and_the_gui_stays_responsive(accurate_window, qtbot, monkeypatch):
     w = accurate_window
     started = []

@@ -10,15 +10,17 @@ import copy
 import os
 import threading
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
 from twin.cfd import verify
+from twin.cfd.case import CaseSettings
 from twin.gui import fields
 from twin.gui.cfd_tables import ComparisonTables
 from twin.gui.floor_view import difference_colormap, temperature_colormap
@@ -26,6 +28,7 @@ from twin.gui.docks import add_panel_dock
 
 GRIDS = ((0.2, "0.2 m (screening, minutes)"), (0.1, "0.1 m (reference, 5-15 min)"))
 DIFF_LEVELS_K = (-3.0, 3.0)
+CASE_DEFAULTS = CaseSettings()
 
 
 class CfdRun(QObject):
@@ -115,6 +118,14 @@ class CfdPanel(QWidget):
         self.procs = QSpinBox()
         self.procs.setRange(1, max(os.cpu_count() or 1, 1))
         self.procs.setValue(min(2, self.procs.maximum()))
+        self.inflow_pct = QDoubleSpinBox()
+        self.inflow_pct.setRange(0.5, 50.0)
+        self.inflow_pct.setDecimals(1)
+        self.inflow_pct.setSingleStep(1.0)
+        self.inflow_pct.setSuffix(" %")
+        self.inflow_pct.setValue(CASE_DEFAULTS.inflow_intensity * 100.0)
+        self.inflow_pct.setToolTip("Turbulence intensity of the air leaving tiles and rack rears "
+                                   "(k = 1.5 (I U)^2). 5 % reproduces reference room C1; see docs/cfd.md.")
         self.reuse = QCheckBox("Reuse an earlier run of the same layout")
         self.reuse.setChecked(True)
         self.start_button = QPushButton("Verify with CFD")
@@ -153,6 +164,7 @@ class CfdPanel(QWidget):
         form = QFormLayout()
         form.addRow("Grid", self.grid)
         form.addRow("Processes", self.procs)
+        form.addRow("Inflow turbulence", self.inflow_pct)
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.cancel_button)
@@ -169,15 +181,18 @@ class CfdPanel(QWidget):
     def running(self) -> bool:
         return self.job is not None
 
+    def case_settings(self) -> CaseSettings:
+        """The CFD settings the controls ask for (everything else at the method's defaults)."""
+        return replace(CASE_DEFAULTS, cell_m=float(self.grid.currentData()), n_procs=self.procs.value(),
+                       inflow_intensity=round(self.inflow_pct.value(), 1) / 100.0)
+
     def start(self) -> None:
         """Start a run of the current layout (or load the earlier one of the same layout and grid)."""
         if self.job is not None:
             return
-        from twin.cfd.case import CaseSettings
         from twin.scenario.runner import layout_hash
         layout = copy.deepcopy(self.document.layout)
-        cell_m = float(self.grid.currentData())
-        settings, rule = self.settings_override or (CaseSettings(cell_m=cell_m, n_procs=self.procs.value()), None)
+        settings, rule = self.settings_override or (self.case_settings(), None)
         out = verify.run_folder(layout, settings.cell_m, self.out_root, settings)
         self.cfd_hash = layout_hash(layout)
         if self.reuse.isChecked() and (out / "result.json").exists() and (out / "fields.npz").exists():
