@@ -426,3 +426,22 @@ def test_suite_summary_names_the_start_a_run_actually_took():
     assert summarize._inflow(as_set) == "inflow turbulence 5%, quiet start (k0 0.001)"
     assert "quiet start" in summarize._inflow({"settings": asked})           # results from before `start`
     assert "before settings were recorded" in summarize._inflow({})
+
+
+def test_heat_budget_is_the_racks_heat_and_catches_a_runaway_iterate():
+    from twin.cfd import run
+    room = small_room(unit_state="running")
+    grid = build_grid(room, 0.1)
+    budget = run.HeatBudget.of_grid(grid, after_iter=800)
+    rho_cp = room.air.density_kgm3 * room.air.cp_jkgk
+    assert budget.rack_heat_km3s == pytest.approx(sum(r.power_kw for r in room.racks) * 1e3 / rho_cp, rel=1e-9)
+    q = sum(budget.return_flows_m3s.values())
+    balanced = {n: grid.supply_temp_c + budget.rack_heat_km3s / q for n in budget.return_flows_m3s}
+    assert budget.ratio(balanced, grid.supply_temp_c) == pytest.approx(1.0)
+    runaway = {n: grid.supply_temp_c + 2.5 * budget.rack_heat_km3s / q for n in budget.return_flows_m3s}
+    assert "2.50 times the racks' heat" in run._diverged({"it": 900, "vals": runaway}, grid.supply_temp_c, budget)
+    assert run._diverged({"it": 700, "vals": runaway}, grid.supply_temp_c, budget) == ""   # start-up swings
+    assert run._diverged({"it": 900, "vals": balanced}, grid.supply_temp_c, budget) == ""
+    cold = {n: grid.supply_temp_c + 0.3 * budget.rack_heat_km3s / q for n in budget.return_flows_m3s}
+    assert "0.30 times" in run._diverged({"it": 900, "vals": cold}, grid.supply_temp_c, budget)
+    assert budget.ratio({}, grid.supply_temp_c) is None                     # monitors not yet printed

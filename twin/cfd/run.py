@@ -168,17 +168,41 @@ def request_stop(case: Path) -> None:
 
 
 UNDERSHOOT_K = 1.0        # a monitored mean this far below the supply is a diverged solve
+HEAT_RATIO_LIMIT = 2.0    # after the start-up, returns removing this many times the racks' heat (or
+                          # 1/this) in one iterate is a solve running away, not an oscillation
+
+
+@dataclass(frozen=True)
+class HeatBudget:
+    """What a healthy iterate's returns must roughly carry away: the racks' heat, in K m3/s."""
+    return_flows_m3s: dict[str, float]     # return patch name -> volume flow
+    rack_heat_km3s: float                  # sum over racks of flow x temperature rise
+    after_iter: int                        # checked from here (the start-up may swing widely)
+
+    @classmethod
+    def of_grid(cls, grid, after_iter: int) -> "HeatBudget":
+        return cls({p.name: p.flow_m3s for p in grid.by_kind("return")},
+                   sum(p.flow_m3s * p.delta_t_k for p in grid.by_kind("rear")), after_iter)
+
+    def ratio(self, values: dict[str, float], supply_temp_c: float) -> float | None:
+        """Heat removed by the returns in this iterate over the racks' heat (None if not measurable)."""
+        if self.rack_heat_km3s <= 0 or not all(n in values for n in self.return_flows_m3s):
+            return None
+        removed = sum(q * (values[n] - supply_temp_c) for n, q in self.return_flows_m3s.items())
+        return removed / self.rack_heat_km3s
 
 
 def solve(case: Path, env: dict, settings: CaseSettings, rule: StopRule,
           progress: Optional[Callable[[SolveProgress], None]] = None, cancel=None,
-          supply_temp_c: Optional[float] = None) -> RunningMeans:
+          supply_temp_c: Optional[float] = None, budget: Optional[HeatBudget] = None) -> RunningMeans:
     """Run the solver until the stop rule or the hard cap; return the running means.
 
     With `supply_temp_c`, a rack intake or return mean below it by UNDERSHOOT_K
     stops the run with CFDError: the only inflows are supply air and exhausts
     warmer than their intakes, so no air in the room can be colder than the
-    supply (see docs/cfd.md).
+    supply (see docs/cfd.md). With `budget` as well, an iterate after the start-up
+    whose returns remove more than HEAT_RATIO_LIMIT times the racks' heat (or less
+    than its inverse) stops it too: the solve is running away.
     """
     if settings.n_procs > 1:
         run_step(["decomposePar", "-force"], case, env, "decomposePar", cancel)
@@ -196,7 +220,7 @@ def solve(case: Path, env: dict, settings: CaseSettings, rule: StopRule,
                 _kill(proc)
                 raise CFDCancelled()
             _consume(line, state, means, rule, settings, case, progress)
-            problem = _diverged(state, supply_temp_c)
+            problem = _diverged(state, supply_temp_c, budget)
             if problem:
                 _kill(proc)
                 raise CFDDiverged(f"{SOLVER} diverged at iteration {state['it']}: {problem} "
@@ -243,12 +267,17 @@ def _finish_iteration(st: dict, means: RunningMeans, rule: StopRule, settings: C
         st["stop_sent"] = True
 
 
-def _diverged(st: dict, supply_temp_c: Optional[float]) -> str:
-    """Why the latest iterate is unphysical ("" when it is not): a mean below the supply or not finite."""
+def _diverged(st: dict, supply_temp_c: Optional[float], budget: Optional[HeatBudget] = None) -> str:
+    """Why the latest iterate is unphysical ("" when it is not): a mean below the supply, not
+    finite, or (after the start-up) a heat balance far outside what the racks put in."""
     for name, value in st["vals"].items():
         if not math.isfinite(value):
             return f"{name} mean temperature is {value}"
         if supply_temp_c is not None and value < supply_temp_c - UNDERSHOOT_K:
             return (f"{name} mean temperature {value:.2f} degC is below the supply air "
                     f"{supply_temp_c:.2f} degC")
+    if budget is not None and supply_temp_c is not None and st.get("it", 0) >= budget.after_iter:
+        ratio = budget.ratio(st["vals"], supply_temp_c)
+        if ratio is not None and not 1.0 / HEAT_RATIO_LIMIT <= ratio <= HEAT_RATIO_LIMIT:
+            return f"the returns remove {ratio:.2f} times the racks' heat"
     return ""

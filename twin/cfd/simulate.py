@@ -77,5 +77,6 @@ def _mesh_and_solve(layout, case: Path, settings: CaseSettings, rule: StopRule, 
     run.mesh(case, env, cancel)
     t_mesh = time.monotonic() - t0
     say(f"solving with {run.SOLVER} on {settings.n_procs} process(es)")
-    means = run.solve(case, env, settings, rule, progress, cancel, supply_temp_c=grid.supply_temp_c)
+    means = run.solve(case, env, settings, rule, progress, cancel, supply_temp_c=grid.supply_temp_c,
+                      budget=run.HeatBudget.of_grid(grid, after_iter=rule.start_avg_iter))
     return grid, means, t_mesh, time.monotonic() - t0 - t_mesh
