@@ -65,7 +65,8 @@ def _method(name: str, ref: dict) -> str:
     if name == "C1":
         return "public"
     if made_with_current_method(ref):
-        return "current"
+        start = (ref.get("cfd") or {}).get("start") or {}
+        return "current" if start.get("note", "as set") == "as set" else "current (damped-start retry)"
     s = stored_settings(ref)
     return "earlier" if s is None else f"earlier ({s.inflow_intensity * 100:g} %, k0 {s.k0_m2s2:g})"
 
