@@ -62,11 +62,11 @@ def _from_public(ref: dict) -> dict:
 def _method(name: str, ref: dict) -> str:
     """Which CFD settings a reference came from: the public file, today's defaults, or earlier ones."""
     from twin.cfd.case import made_with_current_method, stored_settings
+    from twin.cfd.simulate import fallback_note
     if name == "C1":
         return "public"
     if made_with_current_method(ref):
-        start = (ref.get("cfd") or {}).get("start") or {}
-        return "current" if start.get("note", "as set") == "as set" else "current (damped-start retry)"
+        return "current" if fallback_note(ref.get("cfd") or {}) is None else "current (damped-start retry)"
     s = stored_settings(ref)
     return "earlier" if s is None else f"earlier ({s.inflow_intensity * 100:g} %, k0 {s.k0_m2s2:g})"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from twin.cfd.case import CaseSettings  # noqa: E402
-from twin.cfd.simulate import DAMPED_START  # noqa: E402
+from twin.cfd.simulate import DAMPED_START, fallback_note  # noqa: E402
 
 QUIET_K0_M2S2 = CaseSettings().k0_m2s2
 ROOMS = Path(__file__).resolve().parent / "rooms"
@@ -52,8 +52,8 @@ def _inflow(cfd: dict) -> str:
     k0 = used.get("k0_m2s2", settings.get("k0_m2s2"))
     start = {QUIET_K0_M2S2: "quiet start", DAMPED_START["k0_m2s2"]: "damped start"}.get(k0, "start")
     text = f"inflow turbulence {intensity:.0%}, {start} (k0 {k0:g})"
-    note = used.get("note", "as set")
-    return text if note == "as set" else f"{text}; {note}"
+    note = fallback_note(cfd)
+    return text if note is None else f"{text}; {note}"
 
 
 def main(argv=None) -> int:

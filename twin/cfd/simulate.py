@@ -13,6 +13,13 @@ from twin.cfd.run import SolveProgress, StopRule
 
 
 DAMPED_START = {"k0_m2s2": 0.1, "epsilon0_m2s3": 0.01}    # nu_t0 0.09 m2/s
+START_AS_SET = "as set"                                   # cfd.start.note of a run that kept its start
+
+
+def fallback_note(cfd: dict) -> str | None:
+    """Why a stored run did not keep the start it asked for (None when it did, or predates `cfd.start`)."""
+    note = (cfd.get("start") or {}).get("note", START_AS_SET)
+    return None if note == START_AS_SET else note
 
 
 def simulate(layout, out_dir, settings: CaseSettings = CaseSettings(), rule: Optional[StopRule] = None,
@@ -31,7 +38,7 @@ def simulate(layout, out_dir, settings: CaseSettings = CaseSettings(), rule: Opt
     env = run.openfoam_env()
     out = Path(out_dir)
     say = stage or (lambda _msg: None)
-    start = {"k0_m2s2": settings.k0_m2s2, "epsilon0_m2s3": settings.epsilon0_m2s3, "note": "as set"}
+    start = {"k0_m2s2": settings.k0_m2s2, "epsilon0_m2s3": settings.epsilon0_m2s3, "note": START_AS_SET}
     try:
         grid, means, t_mesh, t_solve = _mesh_and_solve(layout, out / "case", settings, rule, env,
                                                        progress, cancel, say)
