@@ -363,8 +363,10 @@ def test_inflow_turbulence_sets_k_and_epsilon_of_inflow_patches(tmp_path):
         k = 1.5 * (0.07 * speed) ** 2
         eps = 0.09 ** 0.75 * k ** 1.5 / 0.05
         for name, want in (("k", k), ("epsilon", eps)):
-            got = re.search(rf"{p.name}\s*{{\s*type fixedValue; value uniform ([0-9.eE+-]+);", texts[name])
-            assert got and float(got.group(1)) == pytest.approx(want, rel=1e-9), (name, p.name)
+            got = re.search(rf"{p.name}\s*{{\s*type \w+Inlet; \w+ ([0-9.]+); value uniform ([0-9.eE+-]+);",
+                            texts[name])
+            assert got and float(got.group(2)) == pytest.approx(want, rel=1e-9), (name, p.name)
+            assert float(got.group(1)) == (0.07 if name == "k" else 0.05)
 
 
 def test_verify_runs_are_cached_per_layout_grid_and_physics(tmp_path):
@@ -373,7 +375,7 @@ def test_verify_runs_are_cached_per_layout_grid_and_physics(tmp_path):
     same = verify.run_folder(room, 0.1, tmp_path, CaseSettings(n_procs=2))
     assert same == verify.run_folder(room, 0.1, tmp_path)            # process count is not physics
     assert same != verify.run_folder(room, 0.2, tmp_path)
-    assert same != verify.run_folder(room, 0.1, tmp_path, CaseSettings(inflow_intensity=0.10))
+    assert same != verify.run_folder(room, 0.1, tmp_path, CaseSettings(inflow_intensity=0.07))
     assert same != verify.run_folder(room, 0.1, tmp_path, CaseSettings(k0_m2s2=0.1))
 
 
@@ -381,9 +383,9 @@ def test_stored_results_say_which_method_made_them():
     from dataclasses import asdict
     from twin.cfd.case import made_with_current_method, stored_settings
     current = {"cfd": {"settings": asdict(CaseSettings(cell_m=0.2, n_procs=2))}}
-    earlier = {"cfd": {"settings": asdict(CaseSettings(inflow_intensity=0.10, k0_m2s2=0.1))}}
+    earlier = {"cfd": {"settings": asdict(CaseSettings(inflow_intensity=0.05, k0_m2s2=0.1))}}
     assert made_with_current_method(current) and not made_with_current_method(earlier)
-    assert stored_settings(earlier).inflow_intensity == 0.10
+    assert stored_settings(earlier).inflow_intensity == 0.05
     assert not made_with_current_method({"cfd": {}}) and stored_settings({}) is None
     future = {"cfd": {"settings": {**asdict(CaseSettings()), "a_later_option": 1}}}
     assert made_with_current_method(future)                  # unknown keys are ignored
@@ -423,8 +425,8 @@ def test_suite_summary_names_the_start_a_run_actually_took():
     retried = {"settings": asked, "start": {**DAMPED_START, "note": "the start as set diverged at iteration 198"}}
     as_set = {"settings": asked, "start": {"k0_m2s2": asked["k0_m2s2"], "note": "as set"}}
     assert "damped start (k0 0.1); the start as set diverged at iteration 198" in summarize._inflow(retried)
-    assert summarize._inflow(as_set) == "inflow turbulence 5%, quiet start (k0 0.001)"
-    assert "quiet start" in summarize._inflow({"settings": asked})           # results from before `start`
+    assert summarize._inflow(as_set) == "inflow turbulence 10%, reference start (k0 0.00135)"
+    assert "reference start" in summarize._inflow({"settings": asked})           # results from before `start`
     assert "before settings were recorded" in summarize._inflow({})
 
 

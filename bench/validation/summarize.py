@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from twin.cfd.case import CaseSettings  # noqa: E402
 from twin.cfd.simulate import DAMPED_START, fallback_note  # noqa: E402
 
-QUIET_K0_M2S2 = CaseSettings().k0_m2s2
+REFERENCE_K0_M2S2 = CaseSettings().k0_m2s2
 ROOMS = Path(__file__).resolve().parent / "rooms"
 
 
@@ -50,7 +50,7 @@ def _inflow(cfd: dict) -> str:
         return "inflow turbulence 5 %, damped start (before settings were recorded)"
     used = cfd.get("start") or {}
     k0 = used.get("k0_m2s2", settings.get("k0_m2s2"))
-    start = {QUIET_K0_M2S2: "quiet start", DAMPED_START["k0_m2s2"]: "damped start"}.get(k0, "start")
+    start = {REFERENCE_K0_M2S2: "reference start", DAMPED_START["k0_m2s2"]: "damped start"}.get(k0, "start")
     text = f"inflow turbulence {intensity:.0%}, {start} (k0 {k0:g})"
     note = fallback_note(cfd)
     return text if note is None else f"{text}; {note}"

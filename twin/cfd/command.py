@@ -20,10 +20,12 @@ def add_parser(subparsers) -> None:
     cfd.add_argument("--cell-m", type=float, default=0.1, metavar="M", help="mesh cell size (default 0.1)")
     cfd.add_argument("--np", type=int, default=1, metavar="N", help="MPI processes (default 1)")
     cfd.add_argument("--max-iter", type=int, default=4000, metavar="N", help="hard iteration cap (default 4000)")
-    cfd.add_argument("--inflow-turbulence", type=float, default=5.0, metavar="PCT",
-                     help="turbulence intensity of tiles and rack exhausts in %% (default 5)")
-    cfd.add_argument("--inflow-length-m", type=float, default=0.1, metavar="L",
-                     help="their turbulent mixing length in m (default 0.1)")
+    defaults = _case_defaults()
+    cfd.add_argument("--inflow-turbulence", type=float, default=defaults.inflow_intensity * 100.0,
+                     metavar="PCT", help="turbulence intensity of tiles and rack exhausts in %% "
+                                         f"(default {defaults.inflow_intensity * 100.0:g}, as the reference)")
+    cfd.add_argument("--inflow-length-m", type=float, default=defaults.inflow_length_m, metavar="L",
+                     help=f"their turbulent mixing length in m (default {defaults.inflow_length_m:g})")
     cfd.add_argument("--discard-case", action="store_true", help="delete the OpenFOAM case afterwards")
     cfd.add_argument("--quiet", action="store_true", help="no progress on stderr")
     cfd.set_defaults(cfd_command="cfd")
@@ -34,6 +36,11 @@ def add_parser(subparsers) -> None:
     cmp.add_argument("b", metavar="B.json")
     cmp.add_argument("--plot", metavar="FILE.svg", help="also draw the per-rack intakes and B - A as an SVG chart")
     cmp.set_defaults(cfd_command="compare")
+
+
+def _case_defaults():
+    from twin.cfd.case import CaseSettings
+    return CaseSettings()
 
 
 def run(args) -> int:

@@ -41,18 +41,25 @@ def _temperature(grid: Grid, t0_c: float) -> str:
                 f'type exprFixedValue; value uniform {fmt(t0_c + p.delta_t_k)};\n'
                 f'        variables ("Tfront{{{front_of[p.owner]}}} = weightAverage(T)");\n'
                 f'        valueExpr "Tfront + {fmt(p.delta_t_k)}";')
-        else:
-            patches[p.name] = "type zeroGradient;"
+        else:   # outflows; inletOutlet only matters if a face ever reverses
+            patches[p.name] = (f"type inletOutlet; inletValue uniform {fmt(grid.supply_temp_c)}; "
+                               f"value uniform {fmt(grid.supply_temp_c)};")
     return _field("T", f"uniform {fmt(t0_c)}", "type zeroGradient;", patches)
 
 
 def _turbulence(grid: Grid, name: str, init: float, intensity: float, length_m: float) -> str:
-    """k or epsilon: inflows at the set intensity and mixing length, zero gradient outflows, wall functions."""
+    """k or epsilon: OpenFOAM's intensity / mixing-length inlet conditions on inflows (as the
+    reference case), zero gradient on outflows, wall functions on walls."""
     patches = {}
     for p in grid.patches:
         if _inflow(p):
             k, eps = inflow_turbulence(_speed(p), intensity, length_m)
-            patches[p.name] = f"type fixedValue; value uniform {fmt(k if name == 'k' else eps)};"
+            if name == "k":
+                patches[p.name] = (f"type turbulentIntensityKineticEnergyInlet; intensity {fmt(intensity)}; "
+                                   f"value uniform {fmt(k)};")
+            else:
+                patches[p.name] = (f"type turbulentMixingLengthDissipationRateInlet; "
+                                   f"mixingLength {fmt(length_m)}; value uniform {fmt(eps)};")
         else:
             patches[p.name] = "type zeroGradient;"
     wall = {"k": "kqRWallFunction", "epsilon": "epsilonWallFunction"}[name]
@@ -84,7 +91,12 @@ def all_fields(grid: Grid, s) -> dict[str, str]:
 
 TEMPLATES = {
     "fvSchemes": header("dictionary", "fvSchemes") + """ddtSchemes { default steadyState; }
-gradSchemes { default GRAD_SCHEME; }
+gradSchemes
+{
+    default GRAD_SCHEME;
+    grad(U) cellLimited Gauss linear 1;
+    grad(T) cellLimited Gauss linear 1;
+}
 divSchemes
 {
     default none;
@@ -100,8 +112,8 @@ snGradSchemes { default corrected; }
 """,
     "fvSolution": header("dictionary", "fvSolution") + """solvers
 {
-    p_rgh { solver GAMG; smoother DIC; tolerance 1e-8; relTol 0.01; }
-    "(U|T|k|epsilon)" { solver PBiCGStab; preconditioner DILU; tolerance 1e-8; relTol 0.1; }
+    p_rgh { solver GAMG; smoother GaussSeidel; tolerance 1e-7; relTol 0.05; }
+    "(U|T|k|epsilon)" { solver smoothSolver; smoother symGaussSeidel; tolerance 1e-8; relTol 0.1; }
 }
 SIMPLE
 {

@@ -29,7 +29,7 @@ def simulate(layout, out_dir, settings: CaseSettings = CaseSettings(), rule: Opt
     """Run the OpenFOAM reference method on `layout`; write result.json + fields.npz to out_dir.
 
     The case itself goes to out_dir/case (removed afterwards unless keep_case).
-    A run that diverges from the quiet start is run once more from the damped
+    A run that diverges from its start is run once more from the damped
     start (DAMPED_START); `cfd.start` in the result says which start it took.
     Raises run.OpenFOAMNotFound, run.CFDError (run.CFDDiverged), run.CFDCancelled,
     geometry.LayoutError.
@@ -47,7 +47,7 @@ def simulate(layout, out_dir, settings: CaseSettings = CaseSettings(), rule: Opt
         damped = replace(settings, **DAMPED_START)
         if not restart_if_diverged or damped == settings:
             raise
-        say(f"diverged at iteration {exc.iteration} from the quiet start; "
+        say(f"diverged at iteration {exc.iteration} from its start; "
             f"starting again from the damped start (k0 {damped.k0_m2s2:g}, epsilon0 {damped.epsilon0_m2s3:g})")
         grid, means, t_mesh, t_solve = _mesh_and_solve(layout, out / "case", damped, rule, env,
                                                        progress, cancel, say)

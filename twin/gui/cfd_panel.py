@@ -125,7 +125,7 @@ class CfdPanel(QWidget):
         self.inflow_pct.setSuffix(" %")
         self.inflow_pct.setValue(CASE_DEFAULTS.inflow_intensity * 100.0)
         self.inflow_pct.setToolTip("Turbulence intensity of the air leaving tiles and rack rears "
-                                   "(k = 1.5 (I U)^2). 5 % reproduces reference room C1; see docs/cfd.md.")
+                                   "(k = 1.5 (I U)^2). The default, 10 %, is the reference room C1's own; see docs/cfd.md.")
         self.reuse = QCheckBox("Reuse an earlier run of the same layout")
         self.reuse.setChecked(True)
         self.start_button = QPushButton("Verify with CFD")
