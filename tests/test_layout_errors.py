@@ -73,8 +73,8 @@ CASES = [
     (edit(19, "    powr_kw: 5"), 'room.yaml:19: racks[0].powr_kw: unknown key "powr_kw"; did you mean "power_kw"?'),
     (edit(14, "rackz:"), 'room.yaml:14: rackz: unknown key "rackz"; did you mean "racks"?'),
     (edit(5, "  tile_mm: 0.6"), 'room.yaml:5: room.tile_mm: unknown key "tile_mm"; did you mean "tile_m"?'),
-    (edit(1, "dctwin: 2"), "room.yaml:1: dctwin: this file uses layout format version 2, but this "
-     "program reads only up to version 1; update dctwin to open it"),
+    (edit(1, "dctwin: 3"), "room.yaml:1: dctwin: this file uses layout format version 3, but this "
+     "program reads only up to version 2; update dctwin to open it"),
     (edit(1, "# no version"), 'room.yaml:2: dctwin: missing required key "dctwin" '
      '(the format version; start the file with "dctwin: 1")'),
     (edit(1, "dctwin: 1.0"), "room.yaml:1: dctwin: must be an integer format version such as 1 (got 1.0)"),

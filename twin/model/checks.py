@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Optional
 
-from twin.model import checks_power, checks_telemetry, scenarios, schema
+from twin.model import checks_network, checks_power, checks_telemetry, scenarios, schema
 from twin.model.errors import LayoutError, LayoutWarning
 from twin.model.findings import Findings as _Findings, check_values as _check_values
 from twin.model.layout import Layout
@@ -17,8 +17,9 @@ TOLERANCE_M = 1e-6
 
 
 def _check_all_values(f: _Findings, layout: Layout) -> None:
-    if layout.version != schema.FORMAT_VERSION:
-        f.error("dctwin", f"version must be {schema.FORMAT_VERSION} (got {schema.show(layout.version)})")
+    if layout.version not in range(1, schema.FORMAT_VERSION + 1):
+        f.error("dctwin", f"version must be 1 to {schema.FORMAT_VERSION} "
+                f"(got {schema.show(layout.version)})")
     _check_values(f, layout, schema.TOP_KEYS, "")
     _check_values(f, layout.room, schema.ROOM_KEYS, "room")
     _check_values(f, layout.air, schema.AIR_KEYS, "air")
@@ -31,6 +32,7 @@ def _check_all_values(f: _Findings, layout: Layout) -> None:
         _check_rack_airflow(f, rack, f"racks[{i}]")
     checks_power.check_values(f, layout)
     checks_telemetry.check_values(f, layout)
+    checks_network.check_values(f, layout)
 
 
 def _check_rack_airflow(f: _Findings, rack: Any, field: str) -> None:
@@ -55,7 +57,7 @@ def _check_ids(f: _Findings, layout: Layout) -> None:
     """Ids are unique across cooling units, racks and power-chain components."""
     first: dict[str, str] = {}
     ids = [(field, box_id) for field, box_id, _ in _boxes(layout)]
-    for field, box_id in ids + checks_power.component_ids(layout):
+    for field, box_id in ids + checks_power.component_ids(layout) + checks_network.switch_ids(layout):
         if box_id in first:
             where = first[box_id]
             line = f.line(where + ".id")
@@ -162,6 +164,7 @@ def check_layout(layout: Layout, path: Optional[str] = None,
         _check_overlaps(f, layout)
         checks_power.check_references(f, layout)
         checks_telemetry.check_references(f, layout)
+        checks_network.check_references(f, layout)
         scenarios.check(f, layout)
     if not f.errors:
         _warn_tiles(f, layout)

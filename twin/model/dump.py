@@ -13,7 +13,7 @@ from typing import Any, Union
 
 import yaml
 
-from twin.model import dump_power, dump_telemetry, scenarios, schema
+from twin.model import dump_network, dump_power, dump_telemetry, scenarios, schema
 from twin.model.layout import Layout
 
 
@@ -93,7 +93,8 @@ def _tile(tile: Any) -> list[str]:
 
 def dump_layout(layout: Layout) -> str:
     """The YAML text of a layout (format v1); loads back equal to `layout`."""
-    out = [f"dctwin: {schema.FORMAT_VERSION}", f"name: {text(layout.name or '')}"]
+    version = max(int(layout.version), schema.format_version(layout))
+    out = [f"dctwin: {version}", f"name: {text(layout.name or '')}"]
     if layout.ashrae_class != "A1":
         out.append(f"ashrae_class: {text(layout.ashrae_class)}")
     out += ["room:", f"  size_m: {flow(layout.room.size_m)}",
@@ -105,6 +106,7 @@ def dump_layout(layout: Layout) -> str:
     out += _section("racks", layout.racks, _rack)
     out += dump_power.sections(layout)
     out += dump_telemetry.section(layout)
+    out += dump_network.section(layout)
     out += scenarios.lines(layout)
     return "\n".join(out) + "\n"
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
     from twin.model.electrical import PowerChain
+    from twin.model.network import Network
     from twin.model.telemetry import TelemetryMap
 
 FACINGS = ("+x", "-x", "+y", "-y")
@@ -169,6 +170,7 @@ class Layout:
     power: Optional["PowerChain"] = None     # power chain, cooling plant and site figures
     telemetry: Optional["TelemetryMap"] = None  # monitored hosts bound to racks
     scenarios: list = field(default_factory=list)   # named what-if edit lists (Scenario)
+    network: Optional["Network"] = None       # accelerator fabric (format 2)
 
     def rack(self, rack_id: str) -> Rack:
         return next(r for r in self.racks if r.id == rack_id)

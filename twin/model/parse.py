@@ -8,22 +8,24 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from twin.model import parse_power, parse_telemetry, scenarios, schema
+from twin.model import parse_network, parse_power, parse_telemetry, scenarios, schema
 from twin.model.layout import Air, CoolingUnit, Layout, Room, TileArea
 from twin.model.reader import Reader as _Reader, items, kind_of
 from twin.model.schema import FORMAT_VERSION, show
 from twin.model.yamlio import YMap
+
+BASE_VERSION = 1     # what a new file says unless it uses a format-2 section
 
 
 def _version(r: _Reader, doc: YMap) -> int:
     """Refuse a missing, malformed or newer format version before anything else."""
     if "dctwin" not in doc:
         raise r.fail(doc.line, "dctwin", 'missing required key "dctwin" '
-                     f'(the format version; start the file with "dctwin: {FORMAT_VERSION}")')
+                     f'(the format version; start the file with "dctwin: {BASE_VERSION}")')
     value, line = doc["dctwin"], doc.value_lines["dctwin"]
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise r.fail(line, "dctwin", f"must be an integer format version such as "
-                     f"{FORMAT_VERSION} (got {show(value)})")
+                     f"{BASE_VERSION} (got {show(value)})")
     if value > FORMAT_VERSION:
         raise r.fail(line, "dctwin", f"this file uses layout format version {value}, but this "
                      f"program reads only up to version {FORMAT_VERSION}; update dctwin to open it")
@@ -49,7 +51,7 @@ def build_layout(doc: Any, path: Optional[str]) -> tuple[Layout, dict[str, int]]
     """The Layout for one composed document, and the line of every field path."""
     r = _Reader(path)
     if doc is None:
-        raise r.fail(1, "", f'the file is empty; a layout starts with "dctwin: {FORMAT_VERSION}"')
+        raise r.fail(1, "", f'the file is empty; a layout starts with "dctwin: {BASE_VERSION}"')
     if not isinstance(doc, YMap):
         raise r.fail(getattr(doc, "line", 1), "", "must be a mapping with keys dctwin, room, "
                      f"racks, ... (got {kind_of(doc)})")
@@ -74,4 +76,5 @@ def build_layout(doc: Any, path: Optional[str]) -> tuple[Layout, dict[str, int]]
                     version=version, equipment_types=own_types, power=parse_power.power(r, doc))
     layout.scenarios = scenarios.parse(r, doc)
     layout.telemetry = parse_telemetry.telemetry(r, doc)
+    layout.network = parse_network.network(r, doc, version)
     return layout, r.lines

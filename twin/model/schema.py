@@ -14,7 +14,9 @@ from typing import Any, Optional
 
 from twin.model.layout import ASHRAE_CLASSES, FACINGS, UNIT_STATES
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Sections a layout may hold only from format 2 on; a layout without them is written as 1.
+FORMAT_2_SECTIONS = ("network",)
 RETURNS = ("top",)
 
 Problem = Optional[tuple[str, str]]
@@ -267,7 +269,13 @@ TOP_KEYS = (
     Key("power", None, required=False),
     Key("telemetry", None, required=False),
     Key("scenarios", None, required=False),
+    Key("network", None, required=False),
 )
+
+
+def format_version(layout: Any) -> int:
+    """The lowest format version that holds everything in `layout` (1 unless it uses format 2)."""
+    return 2 if any(getattr(layout, name, None) is not None for name in FORMAT_2_SECTIONS) else 1
 
 
 def names(keys: tuple[Key, ...]) -> list[str]:
