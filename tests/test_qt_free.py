@@ -78,3 +78,29 @@ def test_simulate_runs_without_a_display_or_qt():
     assert report["code"] == 0, proc.stderr
     assert report["qt_loaded"] == []
     assert "RCI_HI" in proc.stdout
+
+
+REPORT_HEADLESS = r"""
+import json, sys
+from twin import cli
+code = cli.main(["report", sys.argv[2], "--fail", "CRAH-1", "--out", sys.argv[3],
+                 "--model", "preview", "--cell-m", "0.4", "--quiet"])
+qt_roots = set(json.loads(sys.argv[1]))
+print(json.dumps({"code": code,
+                  "qt_loaded": sorted(m for m in sys.modules if m.split(".")[0] in qt_roots),
+                  "backends": sorted(m for m in sys.modules if m.startswith("matplotlib.backends."))}))
+"""
+
+
+def test_report_figures_draw_without_qt(tmp_path):
+    """The report's plots use matplotlib's Agg renderer, never a Qt backend."""
+    layout = REPO_ROOT / "twin" / "layouts" / "small_room.yaml"
+    proc = subprocess.run([sys.executable, "-c", REPORT_HEADLESS, json.dumps(QT_MODULES),
+                           str(layout), str(tmp_path / "out")], cwd=REPO_ROOT, env=headless_env(),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["code"] == 0 and report["qt_loaded"] == []
+    assert "matplotlib.backends.backend_agg" in report["backends"]
+    assert not [m for m in report["backends"] if "qt" in m.lower()]
+    assert "<svg" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")

@@ -216,7 +216,7 @@ def test_export_report_writes_all_six_files_like_the_cli(sym, qtbot, tmp_path, s
     pdf = (out / "report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     html = (out / "report.html").read_text()
-    assert "data:image/png;base64," in html and "<img src='http" not in html
+    assert html.count("<svg") == 5 and "<img src='http" not in html      # maps, bars, ride-through
     data = json.loads((out / "report.json").read_text())
     cli_out = tmp_path / "cli"
     assert cli_main(["report", str(sym_file), "--fail", "CRAH-E", "--out", str(cli_out),

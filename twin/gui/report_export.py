@@ -53,7 +53,7 @@ class ReportExport(QObject):
             return False
         self.folder, self.written = folder, []
         self.panel.studies.start("export", export_work(layout, applied, folder), self.panel.runner(),
-                                 then=lambda _value: write_report_pdf(folder))
+                                 then=lambda value: write_report_pdf(value[0], folder))
         self.window.scenario_dock.show()
         self.window.scenario_dock.raise_()
         self.window.show_message(f"exporting the report of {applied.name} into {folder}…", False)

@@ -150,13 +150,12 @@ def export_work(layout: Layout, applied: Applied, folder: str):
     return work
 
 
-def write_report_pdf(folder: str) -> str:
-    """report.pdf from the folder's report.html (Qt's PDF writer); its name."""
+def write_report_pdf(study, folder: str) -> str:
+    """report.pdf of the study (Qt's PDF writer, figures as PNG) into folder; its name."""
     from twin.gui.report_pdf import write_pdf
+    from twin.report.html import render
     try:
-        with open(os.path.join(folder, "report.html"), encoding="utf-8") as stream:
-            html_text = stream.read()
-        write_pdf(html_text, os.path.join(folder, "report.pdf"))
+        write_pdf(render(study, vector=False), os.path.join(folder, "report.pdf"))
     except OSError as exc:
         raise ReportWriteError(folder, exc) from None
     return "report.pdf"

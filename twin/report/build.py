@@ -7,6 +7,7 @@ scenario fails cooling units, and the facts a reader needs (date, file hash).
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from dataclasses import dataclass
 from typing import Optional
 
@@ -67,7 +68,13 @@ def outcome_dict(outcome: Outcome) -> dict:
     from twin.thermal.export import result_to_dict
     data = result_to_dict(outcome.result, outcome.layout, outcome.metrics, outcome.power)
     data["failed_power_components"] = sorted(outcome.failed_power)
+    data["layout_path"] = _file_name(data.get("layout_path"))
     return data
+
+
+def _file_name(path):
+    """The file's name only: a report is forwarded, and folders of this machine stay here."""
+    return os.path.basename(path) if path else None
 
 
 def report_dict(layout, applied, base, scen, deltas, ride, runner) -> dict:
@@ -75,7 +82,7 @@ def report_dict(layout, applied, base, scen, deltas, ride, runner) -> dict:
     return {
         "generated_utc": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "layout": base.result.layout_name or layout.name,
-        "layout_path": path,
+        "layout_file": _file_name(path),
         "layout_file_sha256": file_hash(path) if path else None,
         "layout_sha256": layout_hash(layout),
         "scenario_name": applied.name,

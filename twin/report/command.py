@@ -104,25 +104,25 @@ def run_report(args) -> int:
     except OSError as exc:
         raise InputError(f"cannot write the report into {args.out}: {exc.strerror or exc}") from None
     if args.pdf:
-        names.append(_write_pdf(args.out))
+        names.append(_write_pdf(study, args.out))
     print(study.deltas["verdict"]["summary"])
     print(f"wrote {', '.join(names)} to {args.out} ({runner.solves} solves, "
           f"{runner.solve_seconds:.1f} s)")
     return 0
 
 
-def _write_pdf(folder: str) -> str:
-    """report.pdf from report.html, via Qt (twin.gui); InputError when Qt is missing."""
+def _write_pdf(study, folder: str) -> str:
+    """report.pdf of the study (its figures as PNG), via Qt (twin.gui); InputError without Qt."""
     import os
     from twin.cli import InputError, gui_available
+    from twin.report.html import render
     if not gui_available():
         raise InputError("--pdf needs the desktop app (Qt), which is not installed")
     try:
         from twin.gui.report_pdf import write_pdf
     except ImportError as exc:
         raise InputError(f"--pdf needs Qt: {exc}") from None
-    with open(os.path.join(folder, "report.html"), encoding="utf-8") as stream:
-        write_pdf(stream.read(), os.path.join(folder, "report.pdf"))
+    write_pdf(render(study, vector=False), os.path.join(folder, "report.pdf"))
     return "report.pdf"
 
 

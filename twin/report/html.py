@@ -1,203 +1,160 @@
-"""report.html: one self-contained page (images embedded) a facility manager can forward."""
+"""report.html: one self-contained document (figures embedded) a facility manager can forward.
+
+`render(study)` draws the figures as inline SVG; `render(study, vector=False)` as PNG, the
+form Qt's PDF writer lays out (twin/gui/report_pdf.py). Both carry the same text: the
+model first (a preview-model report says so at the top), then the verdict led by what the
+scenario does, split into what the change breaks and what was already out of range.
+"""
 from __future__ import annotations
 
-import html
-import math
+import base64
 
-import numpy as np
+import twin
+from twin.report import sections
+from twin.report.findings import findings
+from twin.report.fmt import MISSING, count, esc, file_name, num
 
-from twin.report import png
-from twin.report.tables import rack_rows, unit_rows
-from twin.scenario.ridethrough import format_time
+SCREEN = "body{max-width:760px;margin:2em auto}"       # the PDF page sets its own margins
+STYLE = """body{font-family:'DejaVu Sans',Arial,sans-serif;font-size:10pt;color:#1a1a1a}
+h1{font-size:17pt;margin:0 0 .2em}h2{font-size:13pt;margin:1.4em 0 .4em;color:#1f3b5a}
+h3{font-size:11pt;margin:.8em 0 .3em}p{margin:.3em 0 .6em}
+table.data{border-collapse:collapse;margin:.4em 0 1em}
+table.data td,table.data th{border:1px solid #b8b8b8;padding:3px 7px;text-align:right}
+table.data th{background-color:#eef1f4}
+table.data td.id,table.data th.id{text-align:left}
+table.box{width:100%;border-collapse:collapse;margin:.6em 0}
+table.box td{padding:8px 12px;text-align:left}
+.bad{color:#b00000;font-weight:bold}.warn{color:#8a5a00}.ok{color:#216e21;font-weight:bold}
+.sub{color:#555;font-size:9pt}.fig{text-align:center;margin:.6em 0 1em}
+.fig svg{height:auto}
+@media print{.fig,table.box{page-break-inside:avoid}}"""
 
-STYLE = """body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}
-table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;
-text-align:right}th{background:#f0f0f0}td:first-child,th:first-child{text-align:left}
-.ok{background:#e3f4e3;border:2px solid #3a3}.fail{background:#fde8e8;border:2px solid #c33}
-.verdict{padding:.8em 1.2em;margin:1em 0}.bad{color:#b00;font-weight:bold}
-.maps{display:flex;gap:1em;flex-wrap:wrap}figure{margin:0}figcaption{font-size:90%}
-.small{font-size:85%;color:#555}"""
-
-
-def esc(value) -> str:
-    return html.escape(str(value))
-
-
-def num(value, digits: int = 1, sign: bool = False) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    return f"{value:+.{digits}f}" if sign else f"{value:.{digits}f}"
-
-
-def table(head: list[str], rows: list[list[str]]) -> str:
-    out = ["<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"]
-    out += ["<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows]
-    return "\n".join(out) + "</table>"
+VERDICT_BG = {True: "#e6f4e6", False: "#fbe4e4"}
+PREVIEW_BG = "#fff3cd"
+MODEL_NAMES = {"preview": "preview (fast and coarse, for exploring)",
+               "accurate": "accurate (steady RANS solve, for decisions)"}
 
 
-def render(study) -> str:
-    """The whole page."""
+def render(study, vector: bool = True) -> str:
+    """The whole document; figures as inline SVG (vector) or embedded PNG."""
     d = study.data
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>dctwin report: "
-             f"{esc(d['layout'])} – {esc(d['scenario_name'])}</title><style>{STYLE}</style></head><body>",
-             f"<h1>{esc(d['layout'])}: {esc(d['scenario_name'])}</h1>",
-             _verdict(d), _facts(d), _summary(d), _maps(study), _racks(d), _units(d),
-             _ride(d), _power(d), _assumptions(d), "</body></html>"]
+    pictures = sections.pictures(study)
+
+    def figure(key: str) -> str:
+        pic = pictures.get(key)
+        if pic is None:
+            return ""
+        if vector:
+            return f"<div class='fig' role='img' aria-label='{esc(pic.alt)}'>{pic.svg}</div>"
+        data = base64.b64encode(pic.png).decode("ascii")
+        return (f"<p class='fig' align='center'><img alt='{esc(pic.alt)}' "
+                f"width='{round(pic.width_in * 96)}' "
+                f"src='data:image/png;base64,{data}'></p>")
+
+    title = f"What-if report: {d['scenario_name']}"
+    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+             f"<title>{esc(title)} ({esc(d['layout'])})</title>"
+             f"<style>{STYLE}{SCREEN if vector else ''}</style></head><body>",
+             f"<h1>{esc(title)}</h1>",
+             f"<p class='sub'>{esc(d['layout'])} · layout file {esc(file_name(d.get('layout_file')))}"
+             f" · generated {esc(_when(d['generated_utc']))}</p>",
+             _model_banner(d), _verdict(d), _key_figures(d),
+             sections.maps(d, figure), sections.racks(d, figure), sections.units(d),
+             sections.ride(d, figure), sections.power(d), sections.assumptions(d), _about(d),
+             "</body></html>"]
     return "\n".join(p for p in parts if p)
 
 
+def _when(stamp: str) -> str:
+    return stamp.replace("T", " ").replace("Z", " UTC")
+
+
+def _box(colour: str, inner: str) -> str:
+    return (f"<table class='box' bgcolor='{colour}' cellpadding='8' width='100%'>"
+            f"<tr><td style='background-color:{colour}'>{inner}</td></tr></table>")
+
+
+def _model_banner(d: dict) -> str:
+    model = f"{MODEL_NAMES.get(d['model'], d['model'])}, {d['cell_m']:g} m grid"
+    if d["model"] == "preview":
+        return _box(PREVIEW_BG, "<b>Preview model.</b> These figures come from dctwin's preview "
+                    f"model ({esc(model)}). Use them to explore; confirm any decision with the "
+                    "accurate model (<code>dctwin report … --model accurate</code>).")
+    return f"<p><b>Thermal model:</b> {esc(model)}.</p>"
+
+
+def _items(lines: list[str], cls: str, empty: str) -> str:
+    if not lines:
+        return f"<p>{esc(empty)}</p>"
+    return "<ul>" + "".join(f"<li class='{cls}'>{esc(x)}</li>" for x in lines) + "</ul>"
+
+
 def _verdict(d: dict) -> str:
-    v = d["deltas"]["verdict"]
-    head = "The change holds" if v["holds"] else "The change does NOT hold"
-    items = "".join(f"<li class='bad'>{esc(p)}</li>" for p in v["problems"])
-    items += "".join(f"<li>{esc(w)}</li>" for w in v["warnings"])
-    none = "<li>no rack goes above the allowable intake maximum; power holds</li>"
-    return (f"<div class='verdict {'ok' if v['holds'] else 'fail'}'><h2>{head}</h2>"
-            f"<ul>{items or none}</ul></div>")
+    f = findings(d)
+    head = ("<span class='ok'>Verdict: the change holds.</span>" if f.holds else
+            "<span class='bad'>Verdict: the change does NOT hold.</span>")
+    inner = [f"<h2 style='margin-top:0'>{head}</h2>",
+             "".join(f"<p>{esc(line)}</p>" for line in f.lead),
+             "<h3>Broken by this change</h3>",
+             _items(f.broken, "bad", "Nothing: no rack is pushed above the allowable intake "
+                    "maximum and the power chain holds."),
+             "<h3>Already out of range before the change</h3>",
+             _items(f.already, "", "Nothing: before the change every rack was within the "
+                    "recommended range and every power component within its limit.")]
+    if f.watch:
+        inner += ["<h3>Worse, but within the allowable range</h3>", _items(f.watch, "warn", "")]
+    return _box(VERDICT_BG[f.holds], "".join(inner))
 
 
-def _facts(d: dict) -> str:
-    edits = ", ".join(d["edits"]) or "none"
-    return (f"<p class='small'>Generated {esc(d['generated_utc'])} · layout file "
-            f"{esc(d['layout_path'])} · SHA-256 {esc(d['layout_file_sha256'])} · edits: {esc(edits)} · "
-            f"{esc(d['model'])} model, {d['cell_m']:g} m grid · {d['solves']} solves</p>")
+KEY_ROWS = (   # (label, source, key, digits)
+    ("Hottest rack intake (°C)", "hottest", None, 1),
+    ("Racks above recommended", "metrics", "racks_above_recommended", None),
+    ("Racks above allowable", "metrics", "racks_above_allowable", None),
+    ("RCI high (%)", "metrics", "rci_hi_pct", 1),
+    ("RCI low (%)", "metrics", "rci_lo_pct", 1),
+    ("RTI (%)", "metrics", "rti_pct", 1),
+    ("SHI", "metrics", "shi", 3),
+)
+POWER_ROWS = (("it_kw", "IT power (kW)", 1), ("cooling_kw", "Cooling power (kW)", 1),
+              ("facility_kw", "Facility power (kW)", 1), ("pue", "PUE", 3),
+              ("annual_facility_mwh", "Energy per year (MWh)", 0),
+              ("annual_co2_t", "CO2 per year (t)", 1))
 
 
-def _summary(d: dict) -> str:
-    deltas = d["deltas"]
-    p = deltas.get("power") or {}
-    rows = [["Largest intake rise (K)", "", "", num(deltas.get("max_inlet_rise_k"), 1, True)]]
-    cur = p.get("currency") or ""
-    labels = [("facility_kw", "Facility power (kW)", 1), ("cooling_kw", "Cooling power (kW)", 1),
-              ("pue", "PUE", 3), ("annual_facility_mwh", "Energy per year (MWh)", 0),
-              ("annual_cost", f"Cost per year ({cur})".replace(" ()", ""), 0)]
-    for key, label, digits in labels:
+def _key_value(outcome, source: str, key):
+    if outcome is None:
+        return None
+    if source == "hottest":
+        values = [r["inlet_max_c"] for r in outcome["racks"].values() if r.get("inlet_max_c") is not None]
+        return max(values) if values else None
+    value = outcome["metrics"].get(key)
+    return len(value) if isinstance(value, list) else value
+
+
+def _key_figures(d: dict) -> str:
+    rows = []
+    for label, source, key, digits in KEY_ROWS:
+        b, s = (_key_value(o, source, key) for o in (d["baseline"], d["scenario"]))
+        fmt = (lambda v, sign=False: count(v) if not sign else f"{v:+,d}") if digits is None else (
+            lambda v, sign=False, n=digits: num(v, n, sign))
+        change = fmt(s - b, True) if b is not None and s is not None else MISSING
+        rows.append([label, fmt(b) if b is not None else MISSING,
+                     fmt(s) if s is not None else "no steady state", change])
+    p = d["deltas"].get("power") or {}
+    cost_label = f"Cost per year ({p['currency']})" if p.get("currency") else "Cost per year"
+    for key, label, digits in (*POWER_ROWS, ("annual_cost", cost_label, 0)):
         if key in p and p[key]["base"] is not None:
             rows.append([label, num(p[key]["base"], digits), num(p[key]["scenario"], digits),
                          num(p[key]["delta"], digits, True)])
-    return "<h2>Summary</h2>" + table(["", "baseline", "scenario", "change"], rows)
+    rows = [[esc(c) for c in row] for row in rows]
+    return "<h2>Key figures</h2>" + sections.table(["Figure", "Baseline", "Scenario", "Change"], rows)
 
 
-def _maps(study) -> str:
-    if study.scen is None:
-        return ""
-    b, s = study.base.result, study.scen.result
-    height_m = 0.5 * float(np.mean([r.size_m[2] for r in study.layout.racks] or [2.0]))
-    pb, ps = (png.plane_at(r.temperature_c, r.cell_m, height_m) for r in (b, s))
-    both = np.concatenate([pb[np.isfinite(pb)], ps[np.isfinite(ps)]])
-    lo, hi = (float(np.min(both)), float(np.max(both))) if both.size else (15.0, 35.0)
-    figs = [_figure(png.colour_map(pb, lo, hi), f"Baseline, {lo:.1f}–{hi:.1f} °C"),
-            _figure(png.colour_map(ps, lo, hi), f"Scenario, {lo:.1f}–{hi:.1f} °C")]
-    if pb.shape == ps.shape:
-        diff = ps - pb
-        span = float(np.nanmax(np.abs(diff))) if np.isfinite(diff).any() else 1.0
-        span = max(span, 0.1)
-        figs.append(_figure(png.colour_map(diff, -span, span, diverging=True),
-                            f"Difference, −{span:.1f} (blue) to +{span:.1f} K (red)"))
-    return (f"<h2>Floor temperatures at {height_m:.1f} m</h2><p class='small'>North up; grey: "
-            "racks and cooling units.</p><div class='maps'>" + "".join(figs) + "</div>")
-
-
-def _figure(image: np.ndarray, caption: str) -> str:
-    return (f"<figure><img alt='{esc(caption)}' src='{png.data_uri(png.png_bytes(image))}'>"
-            f"<figcaption>{esc(caption)}</figcaption></figure>")
-
-
-def _racks(d: dict) -> str:
-    rows = sorted(rack_rows(d), key=lambda r: -(r["scenario_inlet_max_c"] or r["base_inlet_max_c"] or 0))
-    body = []
-    for r in rows:
-        state = "ABOVE ALLOWABLE" if r["above_allowable"] else (
-            "above recommended" if r["above_recommended"] else "ok")
-        cls = " class='bad'" if r["above_allowable"] else ""
-        body.append([esc(r["rack_id"]), num(r["power_kw"]), num(r["base_inlet_max_c"]),
-                     num(r["scenario_inlet_max_c"]), num(r["inlet_max_delta_k"], 1, True),
-                     f"<span{cls}>{state}</span>"])
-    return "<h2>Racks (intake maximum, °C)</h2>" + table(
-        ["rack", "kW", "baseline", "scenario", "change (K)", "scenario status"], body)
-
-
-def _units(d: dict) -> str:
-    body = [[esc(u["unit_id"]), esc(u["base_state"]), esc(u["scenario_state"] or "–"),
-             num(u["base_load_kw"]), num(u["scenario_load_kw"]), num(u["load_delta_kw"], 1, True)]
-            for u in unit_rows(d)]
-    return "<h2>Cooling units</h2>" + table(
-        ["unit", "baseline", "scenario", "load kW", "scenario load kW", "change"], body)
-
-
-def _ride(d: dict) -> str:
-    ride = d.get("ride_through")
-    if not ride:
-        return ""
-    how = (f"time constant {ride['tau_s']:.0f} s" if ride["tau_s"] is not None else
-           f"no cooling: the room warms {ride['rise_k_per_min']:.1f} K per minute")
-    times = sorted(ride["time_to_allowable_s"].items(),
-                   key=lambda kv: (kv[1] is None, kv[1] if kv[1] is not None else 0))
-    rows = [[esc(k), format_time(v)] for k, v in times]
-    return (f"<h2>Ride-through after the failure</h2><p>Intake maxima over the first minutes "
-            f"(well-mixed room, heat capacity {ride['heat_capacity_kj_k']:.0f} kJ/K, {how}); "
-            f"dashed line: allowable {ride['allowable_c']:g} °C.</p>" + svg_chart(ride)
-            + table(["rack", "time to allowable"], rows))
-
-
-def svg_chart(ride: dict, width: int = 720, height: int = 300) -> str:
-    """A line chart of intake maxima against minutes, as inline SVG."""
-    t = np.array(ride["times_s"]) / 60.0
-    series = {k: np.array(v) for k, v in ride["inlet_max_c"].items()}
-    if not series or len(t) < 2:
-        return ""
-    lo = min(float(min(v.min() for v in series.values())), ride["allowable_c"]) - 1
-    hi = max(float(max(v.max() for v in series.values())), ride["allowable_c"]) + 1
-    x = lambda m: 50 + (width - 60) * m / t[-1]                  # noqa: E731
-    y = lambda c: height - 30 - (height - 40) * (c - lo) / (hi - lo)  # noqa: E731
-    out = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}'>",
-           f"<rect x='50' y='10' width='{width - 60}' height='{height - 40}' fill='none' stroke='#888'/>"]
-    for rid, v in series.items():
-        pts = " ".join(f"{x(a):.1f},{y(b):.1f}" for a, b in zip(t, v))
-        out.append(f"<polyline fill='none' stroke='#c44' stroke-opacity='.6' points='{pts}'>"
-                   f"<title>{esc(rid)}</title></polyline>")
-    ya = y(ride["allowable_c"])
-    out.append(f"<line x1='50' x2='{width - 10}' y1='{ya:.1f}' y2='{ya:.1f}' stroke='#000' "
-               "stroke-dasharray='6 4'/>")
-    for c in np.linspace(lo, hi, 5):
-        out.append(f"<text x='45' y='{y(c) + 4:.1f}' font-size='11' text-anchor='end'>{c:.0f}</text>")
-    for m in np.linspace(0, t[-1], 6):
-        out.append(f"<text x='{x(m):.1f}' y='{height - 12}' font-size='11' "
-                   f"text-anchor='middle'>{m:.0f} min</text>")
-    return "\n".join(out) + "</svg>"
-
-
-def _power(d: dict) -> str:
-    deltas = d["deltas"]
-    lines = []
-    if deltas.get("failed_power_components"):
-        lines.append("Out of service: " + ", ".join(deltas["failed_power_components"]))
-    if deltas.get("dark_racks"):
-        lines.append("Racks without power: " + ", ".join(deltas["dark_racks"]))
-    if deltas.get("newly_overloaded"):
-        lines.append("Over their continuous limit: " + ", ".join(deltas["newly_overloaded"]))
-    if not lines:
-        return ""
-    return "<h2>Power chain</h2><ul>" + "".join(f"<li>{esc(x)}</li>" for x in lines) + "</ul>"
-
-
-ASSUMPTIONS = (
-    "Steady air temperatures come from dctwin's thermal model ({model}, {cell} m grid); "
-    "see docs/thermal.md for its equations and limits.",
-    "ASHRAE TC 9.9 (2021) class {cls}: recommended up to {rec:g} °C, allowable up to {allow:g} °C "
-    "at the rack intake (maximum over the front face).",
-    "Ride-through: a well-mixed room of air (plus equipment mass when given) warming from the "
-    "baseline; local recirculation can make a rack cross sooner. Air-only figures are the "
-    "pessimistic bound (docs/scenarios.md).",
-    "A failed power component is out of service in the power analysis only; racks keep "
-    "their heat load in the thermal solve (a conservative choice).",
-    "Energy, cost and CO2 figures assume the scenario lasts all year.",
-)
-
-
-def _assumptions(d: dict) -> str:
-    m = d["baseline"]["metrics"]
-    args = {"model": d["model"], "cell": f"{d['cell_m']:g}", "cls": m["ashrae_class"],
-            "rec": m["recommended_c"][1], "allow": m["allowable_c"][1]}
-    return ("<h2>Assumptions and model limits</h2><ul>"
-            + "".join(f"<li>{esc(a.format(**args))}</li>" for a in ASSUMPTIONS) + "</ul>")
+def _about(d: dict) -> str:
+    edits = "; ".join(d["edits"]) or "none (the layout as it is)"
+    rows = [["Layout", esc(d["layout"])], ["Layout file", esc(file_name(d.get("layout_file")))],
+            ["Layout file SHA-256", f"<code>{esc(d['layout_file_sha256'] or MISSING)}</code>"],
+            ["Scenario", esc(d["scenario_name"])], ["Edits", esc(edits)],
+            ["Thermal model", esc(f"{d['model']}, {d['cell_m']:g} m grid, {count(d['solves'])} solves")],
+            ["Generated", esc(_when(d["generated_utc"]))], ["Software", f"dctwin {twin.__version__}"]]
+    return "<h2>About this report</h2>" + sections.table(["Item", "Value"], rows, left_cols=2)
