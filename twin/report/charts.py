@@ -11,6 +11,8 @@ from twin.report.fmt import natural_sorted
 BASE_RGB, SCEN_RGB = "#9aa5b1", "#d9822b"
 REC_RGB, ALLOW_RGB = "#b7791f", "#c00000"
 NAMED_LINES = 8          # ride-through racks named in the legend; the rest drawn faint
+LINE_RGB = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+            "#17becf")       # tab10 without its grey (the other racks) and olive
 
 
 def _limit_lines(ax, metrics: dict) -> None:
@@ -71,8 +73,8 @@ def ride_chart(data: dict):
         for rid in natural_sorted(set(series) - named):
             ax.plot(t_min, series[rid], color="#b0b0b0", linewidth=0.7,
                     label="other racks" if rid == natural_sorted(set(series) - named)[0] else None)
-        for rid in natural_sorted(named):
-            ax.plot(t_min, series[rid], linewidth=1.4, label=rid)
+        for rid, colour in zip(natural_sorted(named), LINE_RGB):
+            ax.plot(t_min, series[rid], linewidth=1.4, label=rid, color=colour)
         _limit_lines(ax, data["baseline"]["metrics"])
         ax.set_xlim(0, float(t_min[-1]) if len(t_min) else 1.0)
         ax.set_xlabel("Minutes after the failure")

@@ -17,6 +17,7 @@ from matplotlib import patches
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
+from matplotlib.transforms import offset_copy
 
 from twin.report.png import DIFF_STOPS, HEAT_STOPS
 
@@ -26,6 +27,7 @@ RC = {"svg.fonttype": "none", "svg.hashsalt": "dctwin", "font.size": 9,
       "font.family": "DejaVu Sans", "axes.titlesize": 10, "axes.titleweight": "bold"}
 FRONT_RGB, REAR_RGB = "#2b6cb0", "#c53030"
 FAILED_RGB = "#c00000"
+ARROW_ROOM_IN = 0.55           # kept free above a map's colour bar for the north arrow
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,8 @@ def floor_map(plane: np.ndarray, cell_m: float, layout, lo: float, hi: float, ti
     """A plane of shape (nx, ny) over the room, with the layout's racks and units on it."""
     with matplotlib.rc_context(RC):
         room_x, room_y = layout.room.size_m[0], layout.room.size_m[1]
-        fig = new_figure(*map_size_in(room_x, room_y))
+        height_in, width_in, plot_h_in = map_size_in(room_x, room_y)
+        fig = new_figure(height_in, width_in)
         ax = fig.add_subplot()
         nx, ny = plane.shape
         image = ax.imshow(np.ma.masked_invalid(plane.T), origin="lower", cmap=heat_cmap(diverging),
@@ -90,19 +93,22 @@ def floor_map(plane: np.ndarray, cell_m: float, layout, lo: float, hi: float, ti
         ax.set_xlabel("x (m)")
         ax.set_ylabel("y (m)")
         ax.set_title(title, loc="left")
-        bar = fig.colorbar(image, ax=ax, shrink=0.9, pad=0.02)
+        shrink = max(0.45, 1.0 - ARROW_ROOM_IN / plot_h_in)   # room above the bar for the arrow
+        bar = fig.colorbar(image, ax=ax, shrink=shrink, pad=0.02, anchor=(0.0, 0.0))
         bar.set_label(bar_label)
-        _north_arrow(ax)
+        _north_arrow(bar.ax)
     return fig
 
 
-def map_size_in(room_x_m: float, room_y_m: float) -> tuple[float, float]:
-    """(height, width) of a map: two fit on an A4 page; a deep room gets a narrower map."""
+def map_size_in(room_x_m: float, room_y_m: float) -> tuple[float, float, float]:
+    """(height, width, plot height) of a map: two fit on an A4 page; a deep room gets a
+    narrower map."""
     plot_w = 5.6
     plot_h = plot_w * room_y_m / max(room_x_m, 1e-6)
     if plot_h > 3.2:
         plot_w, plot_h = plot_w * 3.2 / plot_h, 3.2
-    return max(plot_h, 1.2) + 0.9, min(plot_w + 1.4, WIDTH_IN)
+    plot_h = max(plot_h, 1.2)
+    return plot_h + 0.9, min(plot_w + 1.4, WIDTH_IN), plot_h
 
 
 def _draw_layout(ax, layout) -> None:
@@ -156,10 +162,11 @@ def _label(ax, text: str, x, y, w, d, scale_pt: float, colour: str, bold: bool =
             if bold else None)
 
 
-def _north_arrow(ax) -> None:
-    """An upward arrow marked N above the plot's top-right corner (north is +y, as in the app)."""
-    ax.annotate("", xy=(0.985, 1.075), xytext=(0.985, 1.01), xycoords="axes fraction",
-                annotation_clip=False,
-                arrowprops={"arrowstyle": "-|>", "color": "#222", "linewidth": 1.2})
-    ax.text(0.985, 1.08, "N", transform=ax.transAxes, ha="center", va="bottom",
-            fontsize=8, fontweight="bold", clip_on=False)
+def _north_arrow(bar_ax) -> None:
+    """An upward arrow marked N above the colour bar (north is +y, as in the app): clear of
+    the map and of its title however narrow the room."""
+    foot = offset_copy(bar_ax.transAxes, fig=bar_ax.figure, y=8, units="points")
+    bar_ax.annotate("N", xy=(0.5, 1.0), xycoords=foot, xytext=(0, 22), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=8, fontweight="bold", annotation_clip=False,
+                    arrowprops={"arrowstyle": "<|-", "color": "#222", "linewidth": 1.2,
+                                "shrinkA": 1, "shrinkB": 0})

@@ -143,7 +143,7 @@ def _first_crossing(data: dict) -> str:
 
 
 def _after(text: str) -> str:
-    return text if text.startswith("under") else f"after {text}"
+    return f"in {text}" if text.startswith("under") else f"after {text}"
 
 
 def _who(name: str) -> str:

@@ -103,7 +103,7 @@ def racks(d: dict, figure: Figure) -> str:
     widths = (12, 12, 13, 13, 12, 38)
     if ride:
         head.append("Time to\nallowable")
-        widths = (9, 10, 12, 12, 11, 31, 15)
+        widths = (8, 10, 11, 12, 11, 30, 18)
     body = []
     for r in sorted(rack_rows(d), key=lambda r: natural_key(r["rack_id"])):
         row = [esc(r["rack_id"]), num(r["power_kw"]), num(r["base_inlet_max_c"]),
