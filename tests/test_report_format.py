@@ -129,7 +129,7 @@ def test_figures_have_colour_bars_axes_legends_and_limit_lines(hall_report):
         assert "x (m)" in text and "y (m)" in text and "N" in text.split()
         assert "CRAH-W1" in text and "A10" in text
     assert "Air temperature (°C)" in texts[0] and "Air temperature (°C)" in texts[1]
-    assert "Temperature change (K)" in texts[2]
+    assert "Scenario minus baseline (K)" in texts[2]
     assert "FAILED" in texts[1] and "FAILED" in texts[2] and "FAILED" not in texts[0]
     for text in texts[3:]:                      # intake bars and ride-through lines
         assert "Intake maximum (°C)" in text
@@ -138,3 +138,13 @@ def test_figures_have_colour_bars_axes_legends_and_limit_lines(hall_report):
     assert "Minutes after the failure" in texts[4]
     ids = re.findall(r'id="([^"]+)"', page)
     assert len(ids) == len(set(ids))            # inline figures never share an id
+
+
+def test_racks_without_power_lead_the_verdict():
+    data = fake_data(holds=True)
+    data["deltas"]["dark_racks"] = ["B10", "B2"]
+    data["deltas"]["verdict"]["holds"] = False
+    f = findings(data)
+    assert f.lead[0] == "The scenario “fail CRAH-2” leaves 2 racks without power: B2, B10."
+    assert f.lead[1].startswith("It raises rack intake maxima by 0.3 to 0.5 K")
+    assert f.broken == ["2 racks lose power: B2, B10"]

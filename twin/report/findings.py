@@ -90,26 +90,28 @@ def _lead(data: dict, limits: dict) -> list[str]:
     """One to three sentences on what the scenario does, biggest effect first."""
     name, d = data["scenario_name"], data["deltas"]
     lines = []
+    if d.get("dark_racks"):
+        lines.append(f"{_who(name)} leaves {_racks(len(d['dark_racks']))} without power: "
+                     f"{ids(d['dark_racks'])}.")
+    who = "It" if lines else _who(name)
     if data["scenario"] is None:
         rate = (data.get("ride_through") or {}).get("rise_k_per_min")
-        lines.append(f"{_who(name)} leaves no cooling unit running: the room warms by "
+        lines.append(f"{who} leaves no cooling unit running: the room warms by "
                      f"{num(rate)} K per minute and has no steady state.")
     else:
-        lines.append(_rise_sentence(name, data, limits))
+        lines.append(_rise_sentence(who, data, limits))
     crossing = _first_crossing(data)
     if crossing:
         lines.append(crossing)
-    if d.get("dark_racks"):
-        lines.append(f"{_racks(len(d['dark_racks'])).capitalize()} lose power.")
     return lines
 
 
-def _rise_sentence(name: str, data: dict, limits: dict) -> str:
+def _rise_sentence(who: str, data: dict, limits: dict) -> str:
     racks = data["deltas"]["racks"]
     rises = {r: v["inlet_max_delta_k"] for r, v in racks.items() if v.get("inlet_max_delta_k") is not None}
     scen = data["scenario"]["racks"]
     if not rises:
-        return f"{_who(name)} leaves no rack that can be compared with the baseline."
+        return f"{who} leaves no rack that can be compared with the baseline."
     lo, hi = min(rises.values()), max(rises.values())
     if max(abs(lo), abs(hi)) < 0.05:
         change = "leaves every rack intake within 0.1 K of the baseline"
@@ -125,7 +127,7 @@ def _rise_sentence(name: str, data: dict, limits: dict) -> str:
         where = "above" if scen[hottest]["inlet_max_c"] > limits["allow_c"] else "within"
         tail = (f"; the hottest, {hottest}, takes in {num(scen[hottest]['inlet_max_c'])} °C, "
                 f"{where} the allowable {limits['allow']}")
-    return f"{_who(name)} {change}{tail}."
+    return f"{who} {change}{tail}."
 
 
 def _first_crossing(data: dict) -> str:

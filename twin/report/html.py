@@ -31,8 +31,8 @@ table.box td{padding:8px 12px;text-align:left}
 
 VERDICT_BG = {True: "#e6f4e6", False: "#fbe4e4"}
 PREVIEW_BG = "#fff3cd"
-MODEL_NAMES = {"preview": "preview (fast and coarse, for exploring)",
-               "accurate": "accurate (steady RANS solve, for decisions)"}
+MODEL_NAMES = {"preview": "fast and coarse, for exploring",
+               "accurate": "a steady RANS solve, for decisions"}
 
 
 def render(study, vector: bool = True) -> str:
@@ -75,12 +75,13 @@ def _box(colour: str, inner: str) -> str:
 
 
 def _model_banner(d: dict) -> str:
-    model = f"{MODEL_NAMES.get(d['model'], d['model'])}, {d['cell_m']:g} m grid"
+    what = MODEL_NAMES.get(d["model"], "")
+    grid = f"{d['cell_m']:g} m grid"
     if d["model"] == "preview":
         return _box(PREVIEW_BG, "<b>Preview model.</b> These figures come from dctwin's preview "
-                    f"model ({esc(model)}). Use them to explore; confirm any decision with the "
-                    "accurate model (<code>dctwin report … --model accurate</code>).")
-    return f"<p><b>Thermal model:</b> {esc(model)}.</p>"
+                    f"model ({esc(what)}, {grid}). Use them to explore; confirm any decision "
+                    "with the accurate model (<code>dctwin report … --model accurate</code>).")
+    return f"<p><b>Thermal model:</b> {esc(d['model'])} ({esc(what or 'as named')}, {grid}).</p>"
 
 
 def _items(lines: list[str], cls: str, empty: str) -> str:
@@ -135,7 +136,8 @@ def _key_figures(d: dict) -> str:
     rows = []
     for label, source, key, digits in KEY_ROWS:
         b, s = (_key_value(o, source, key) for o in (d["baseline"], d["scenario"]))
-        fmt = (lambda v, sign=False: count(v) if not sign else f"{v:+,d}") if digits is None else (
+        fmt = (lambda v, sign=False: count(v) if not sign else (f"{v:+,d}" if v else "±0")
+               ) if digits is None else (
             lambda v, sign=False, n=digits: num(v, n, sign))
         change = fmt(s - b, True) if b is not None and s is not None else MISSING
         rows.append([label, fmt(b) if b is not None else MISSING,

@@ -62,24 +62,23 @@ def _maps(study) -> dict:
     ps = plane_at(s.temperature_c, s.cell_m, height_m) if s is not None else pb
     both = np.concatenate([pb[np.isfinite(pb)], ps[np.isfinite(ps)]])
     lo, hi = (float(np.min(both)), float(np.max(both))) if both.size else (15.0, 35.0)
-    at = f"air temperature at {height_m:.1f} m"
+    at = f"at {height_m:.1f} m"
     bar = "Air temperature (°C)"
     out = {
         "map-base": figures.picture(figures.floor_map(
-            pb, b.cell_m, study.layout, lo, hi, f"Baseline: {at}", bar), "map-base",
-            f"Floor map of the baseline {at}")}
+            pb, b.cell_m, study.layout, lo, hi, f"Baseline {at}", bar), "map-base",
+            f"Floor map of the baseline air temperature {at}")}
     if s is None:
         return out
     out["map-scen"] = figures.picture(figures.floor_map(
-        ps, s.cell_m, study.applied.layout, lo, hi, f"Scenario: {at}", bar), "map-scen",
-        f"Floor map of the scenario {at}")
+        ps, s.cell_m, study.applied.layout, lo, hi, f"Scenario {at}", bar), "map-scen",
+        f"Floor map of the scenario air temperature {at}")
     if pb.shape == ps.shape:
         diff = ps - pb
         span = max(float(np.nanmax(np.abs(diff))) if np.isfinite(diff).any() else 1.0, 0.1)
         out["map-diff"] = figures.picture(figures.floor_map(
             diff, s.cell_m, study.applied.layout, -span, span,
-            f"Change: scenario minus baseline at {height_m:.1f} m",
-            "Temperature change (K)", diverging=True), "map-diff",
+            f"Change {at}", "Scenario minus baseline (K)", diverging=True), "map-diff",
             f"Floor map of the temperature change at {height_m:.1f} m")
     return out
 
@@ -119,7 +118,9 @@ def racks(d: dict, figure: Figure) -> str:
 
 def _status(r: dict, d: dict) -> str:
     """The rack's state after the change, its words joined so the cell stays one line."""
-    if r["newly_above_allowable"]:
+    if r["rack_id"] in d["deltas"].get("dark_racks", []):
+        text, cls = "without power", "bad"
+    elif r["newly_above_allowable"]:
         text, cls = "newly above allowable", "bad"
     elif r["above_allowable"]:
         text, cls = "still above allowable", "bad"
