@@ -79,10 +79,34 @@ def _keep_headings_with_next(doc, page_h: float) -> None:
         block = block.next()
 
 
+def _keep_small_tables_whole(doc, page_h: float) -> None:
+    """Move a table of at most SMALL_TABLE_ROWS rows that would cross a page boundary to the
+    next page, with the short paragraph that introduces it."""
+    from PySide6.QtGui import QTextCursor, QTextFormat, QTextTable
+    layout = doc.documentLayout()
+    for frame in doc.rootFrame().childFrames():
+        if not isinstance(frame, QTextTable) or frame.rows() > SMALL_TABLE_ROWS:
+            continue
+        rect = layout.frameBoundingRect(frame)
+        if rect.height() >= page_h or int(rect.top() // page_h) == int((rect.bottom() - 1) // page_h):
+            continue
+        intro = doc.findBlock(frame.firstPosition() - 1)
+        intro_rect = layout.blockBoundingRect(intro)
+        if intro.isValid() and intro.blockFormat().headingLevel() == 0 \
+                and "\ufffc" not in intro.text() and intro_rect.height() < 0.1 * page_h:
+            fmt = intro.blockFormat()
+            fmt.setPageBreakPolicy(QTextFormat.PageBreak_AlwaysBefore)
+            QTextCursor(intro).setBlockFormat(fmt)
+        else:
+            fmt = frame.format()
+            fmt.setPageBreakPolicy(QTextFormat.PageBreak_AlwaysBefore)
+            frame.setFormat(fmt)
+
+
 def _kept_bottom(heading, layout) -> float:
     """Bottom of the first line that must share the heading's page: through at most two
     short paragraphs of text to the first line of an image, table, list or long paragraph
-    (a short table: all of it)."""
+    (a short table or list: all of it)."""
     from PySide6.QtGui import QTextCursor
     block = heading.next()
     bottom = layout.blockBoundingRect(heading).bottom()
@@ -98,6 +122,9 @@ def _kept_bottom(heading, layout) -> float:
         table = QTextCursor(block).currentTable()
         if table is not None and table.rows() <= SMALL_TABLE_ROWS:
             return layout.frameBoundingRect(table).bottom()
+        items = block.textList()
+        if items is not None and items.count() <= SMALL_TABLE_ROWS:
+            return layout.blockBoundingRect(items.item(items.count() - 1)).bottom()
         if not plain:
             return rect.top() + min(rect.height(), first)
         bottom = rect.bottom()
@@ -125,6 +152,7 @@ def write_pdf(html_text: str, path: str) -> int:
     footer_px = FOOTER_IN * LAYOUT_DPI
     width, page_h = body.width() / scale, body.height() / scale - footer_px
     doc.setPageSize(QSizeF(width, page_h))
+    _keep_small_tables_whole(doc, page_h)
     _keep_headings_with_next(doc, page_h)
     pages = doc.pageCount()
     painter = QPainter(writer)

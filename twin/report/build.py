@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from twin.model import Layout
@@ -27,6 +27,7 @@ class Study:
     deltas: dict
     ride: Optional[RideThrough]
     data: dict                     # report.json
+    pictures: dict = field(default_factory=dict, repr=False)   # drawn figures, by key
 
 
 def run_study(layout: Layout, applied: Applied, runner: Runner, minutes: float = 10.0,

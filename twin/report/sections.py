@@ -41,7 +41,14 @@ def map_height_m(layout) -> float:
 
 
 def pictures(study) -> dict:
-    """key -> figures.Picture for every figure the study has."""
+    """key -> figures.Picture for every figure the study has; drawn once per study (the
+    HTML takes their SVG, the PDF their PNG)."""
+    if not study.pictures:
+        study.pictures.update(_draw(study))
+    return study.pictures
+
+
+def _draw(study) -> dict:
     d, out = study.data, {}
     out.update(_maps(study))
     out["intake"] = figures.picture(charts.intake_chart(d), "intake",
@@ -102,7 +109,7 @@ def racks(d: dict, figure: Figure) -> str:
     widths = (12, 12, 13, 13, 12, 38)
     if ride:
         head.append("Time to\nallowable")
-        widths = (8, 10, 11, 12, 11, 30, 18)
+        widths = (8, 10, 12, 12, 11, 29, 18)
     body = []
     for r in sorted(rack_rows(d), key=lambda r: natural_key(r["rack_id"])):
         row = [esc(r["rack_id"]), num(r["power_kw"]), num(r["base_inlet_max_c"]),
