@@ -31,6 +31,7 @@ table.box td{padding:8px 12px;text-align:left}
 
 VERDICT_BG = {True: "#e6f4e6", False: "#fbe4e4"}
 PREVIEW_BG = "#fff3cd"
+MODEL_BG = "#eef1f4"
 MODEL_NAMES = {"preview": "fast and coarse, for exploring",
                "accurate": "a steady RANS solve, for decisions"}
 
@@ -81,7 +82,8 @@ def _model_banner(d: dict) -> str:
         return _box(PREVIEW_BG, "<b>Preview model.</b> These figures come from dctwin's preview "
                     f"model ({esc(what)}, {grid}). Use them to explore; confirm any decision "
                     "with the accurate model (<code>dctwin report … --model accurate</code>).")
-    return f"<p><b>Thermal model:</b> {esc(d['model'])} ({esc(what or 'as named')}, {grid}).</p>"
+    return _box(MODEL_BG, f"<b>Thermal model: {esc(d['model'])}</b> ({esc(what or 'as named')}, "
+                f"{grid}).")
 
 
 def _items(lines: list[str], cls: str, empty: str) -> str:
