@@ -18,6 +18,7 @@ import pytest
 import twin
 import twin.thermal
 from twin import cli
+from twin.cli import common as cli_common, progress as cli_progress
 from twin.thermal.export import CSV_COLUMNS, write_json
 from twin.thermal.results import RackResult, ThermalResult, UnitResult
 
@@ -168,7 +169,7 @@ def test_second_ctrl_c_stops_a_solver_that_does_not_poll(monkeypatch):
 
 def test_sigint_flag_sets_and_restores():
     before = signal.getsignal(signal.SIGINT)
-    with cli.sigint_flag() as cancelled:
+    with cli_progress.sigint_flag() as cancelled:
         assert not cancelled()
         os.kill(os.getpid(), signal.SIGINT)
         assert cancelled()
@@ -185,7 +186,7 @@ def test_no_command_without_display_simulates_the_default_hall(monkeypatch):
         return fake_solve(layout, **kwargs)
 
     monkeypatch.setattr(twin.thermal, "solve", quick_solve)
-    monkeypatch.setattr(cli, "gui_available", lambda: True)   # even with the app installed
+    monkeypatch.setattr(cli_common, "gui_available", lambda: True)   # even with the app installed
     code, stdout, stderr = run_main([])
     assert code == 0, stderr
     assert "default_hall" in stderr and "headless" in stderr and models == ["accurate"]
@@ -198,8 +199,8 @@ def test_no_command_with_display_launches_the_app(monkeypatch):
     fake_gui.main = lambda argv: calls.append(argv) or 0
     monkeypatch.setitem(sys.modules, "twin.gui", fake_gui)
     monkeypatch.setattr(twin, "gui", fake_gui, raising=False)
-    monkeypatch.setattr(cli, "gui_available", lambda: True)
-    monkeypatch.setattr(cli, "display_available", lambda: True)
+    monkeypatch.setattr(cli_common, "gui_available", lambda: True)
+    monkeypatch.setattr(cli_common, "display_available", lambda: True)
     assert run_main([])[0] == 0 and calls == [[]]
 
 
@@ -274,19 +275,19 @@ class FakeStream(io.StringIO):
 
 def test_progress_rewrites_one_line_on_a_tty_and_prints_lines_otherwise():
     tty = FakeStream(True)
-    progress = cli.Progress(tty)
+    progress = cli_progress.Progress(tty)
     progress(0.1, "step")
     progress(1.0, "done")
     progress.finish()
     assert "\r" in tty.getvalue() and "\n" not in tty.getvalue()
     plain = FakeStream(False)
-    progress = cli.Progress(plain)
+    progress = cli_progress.Progress(plain)
     for i in range(101):
         progress(i / 100, "step")
     lines = plain.getvalue().splitlines()
     assert 10 <= len(lines) <= 12 and "\r" not in plain.getvalue()
     quiet = FakeStream(False)
-    cli.Progress(quiet, enabled=False)(0.5, "x")
+    cli_progress.Progress(quiet, enabled=False)(0.5, "x")
     assert quiet.getvalue() == ""
     assert math.isfinite(progress.started)
 

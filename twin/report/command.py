@@ -1,8 +1,11 @@
 """`dctwin report` and `dctwin sweep`: what-if studies from the command line."""
 from __future__ import annotations
 
-import argparse
 import sys
+
+from twin.cli.common import InputError, add_study_options, load_layout_arg, write_json_output
+from twin.cli.progress import sigint_flag
+from twin.cli.study import add_executor_options, run_study_command, study_executor, study_runner
 
 
 def add_parsers(commands) -> None:
@@ -23,7 +26,7 @@ def add_parsers(commands) -> None:
     rep.add_argument("--minutes", type=float, default=10.0, help="ride-through horizon (default 10)")
     rep.add_argument("--equipment-kj-per-k-kw", type=float, default=0.0, metavar="C",
                      help="equipment thermal mass in kJ/K per kW of rack power (default 0: air only)")
-    _common(rep, json_out=False)
+    add_study_options(rep, json_out=False)
     sw = commands.add_parser(
         "sweep", help="fail each cooling unit and power component in turn (N-1)",
         description="Fail each running cooling unit and each power component of LAYOUT alone "
@@ -32,65 +35,22 @@ def add_parsers(commands) -> None:
     sw.add_argument("--units-only", action="store_true", help="skip the power components")
     sw.add_argument("--confirm", type=int, default=0, metavar="M",
                     help="re-solve the hottest M cases with the accurate model (default 0)")
-    _common(sw)
-    from twin.scenario.command import add_executor_options
+    add_study_options(sw)
     add_executor_options(sw)
-
-
-def _common(parser, json_out: bool = True) -> None:
-    """--cell-m, --model, --quiet (and --json OUT) as for `dctwin simulate`, plus --debug."""
-    from twin.cli import MODELS, _positive_float
-    parser.add_argument("--cell-m", type=_positive_float, default=0.2, metavar="M",
-                        help="grid cell size in metres (default 0.2)")
-    parser.add_argument("--model", choices=MODELS, default="accurate",
-                        help="thermal model (default accurate; preview is faster, coarser)")
-    if json_out:
-        parser.add_argument("--json", metavar="OUT", help="also write the results as JSON to OUT")
-    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                        help="show tracebacks of internal errors")
-
-
-def _load(path_text: str):
-    from twin.cli import InputError
-    from twin.model import LayoutError, load_layout
-    from twin.model.resources import resolve_layout
-    try:
-        path = resolve_layout(path_text)      # a file, or a bundled layout's name
-    except FileNotFoundError as exc:
-        raise InputError(str(exc)) from None
-    if not path.is_file():
-        raise InputError(f"layout file not found: {path}")
-    try:
-        layout = load_layout(path)
-    except LayoutError as exc:
-        raise InputError(str(exc)) from None
-    for warning in layout.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    return layout
-
-
-def _runner(args, warm_start: bool = True, executor=None):
-    from twin.cli import Progress
-    from twin.scenario import Runner
-    progress = Progress(sys.stderr, enabled=not args.quiet)
-    return Runner(args.cell_m, args.model, progress=progress, warm_start=warm_start,
-                  executor=executor), progress
 
 
 def run_report(args) -> int:
     """Load, apply the scenario, solve both, write the report files."""
-    from twin.cli import InputError, sigint_flag
     from twin.report import run_study, write_report
     from twin.scenario import ScenarioError, apply_scenario, fail_edits, find_scenario
     from twin.thermal import SolverError
-    layout = _load(args.layout)
+    layout = load_layout_arg(args.layout)
     try:
         chosen = find_scenario(layout, args.scenario) if args.scenario else fail_edits(args.fail)
         applied = apply_scenario(layout, chosen)
     except ScenarioError as exc:
         raise InputError(str(exc)) from None
-    runner, progress = _runner(args, warm_start=False)    # figures equal `dctwin simulate`
+    runner, progress = study_runner(args, warm_start=False)    # figures equal `dctwin simulate`
     try:
         with sigint_flag() as cancelled:
             runner.cancel = cancelled
@@ -114,7 +74,7 @@ def run_report(args) -> int:
 def _write_pdf(study, folder: str) -> str:
     """report.pdf of the study (its figures as PNG), via Qt (twin.gui); InputError without Qt."""
     import os
-    from twin.cli import InputError, gui_available
+    from twin.cli.common import gui_available
     from twin.report.html import render
     if not gui_available():
         raise InputError("--pdf needs the desktop app (Qt), which is not installed")
@@ -128,22 +88,17 @@ def _write_pdf(study, folder: str) -> str:
 
 def run_sweep(args) -> int:
     """Fail each unit and component alone; print the per-rack worst case."""
-    from twin.cli import InputError
-    from twin.scenario.command import run_study_command
     if args.confirm < 0:
         raise InputError(f"--confirm must be 0 or more, got {args.confirm}")
     return run_study_command(lambda: _sweep(args))
 
 
 def _sweep(args) -> int:
-    from twin.cli import InputError, sigint_flag
-    from twin.scenario.command import study_executor
     from twin.scenario.sweep import format_sweep, sweep
     from twin.thermal import SolverError
-    from twin.thermal.export import write_json
-    layout = _load(args.layout)
+    layout = load_layout_arg(args.layout)
     with study_executor(args) as executor:
-        runner, progress = _runner(args, executor=executor)
+        runner, progress = study_runner(args, executor=executor)
         try:
             with sigint_flag() as cancelled:
                 runner.cancel = cancelled
@@ -154,9 +109,7 @@ def _sweep(args) -> int:
         finally:
             progress.finish()
     if args.json:
-        try:
-            write_json(args.json, {**result.to_dict(), "solves": runner.solves})
-        except OSError as exc:
-            raise InputError(f"cannot write {args.json}: {exc.strerror or exc}") from None
-    sys.stdout.write(format_sweep(result))
+        write_json_output(args.json, {**result.to_dict(), "solves": runner.solves})
+    if args.json != "-":
+        sys.stdout.write(format_sweep(result))
     return 0
