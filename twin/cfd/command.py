@@ -60,7 +60,7 @@ def run_compare(args) -> int:
     sys.stdout.write(format_report(a, b, args.a, args.b))
     if getattr(args, "plot", None):
         from twin.cfd.verify import svg_plot
-        from twin.thermal.export import write_text_atomic
+        from twin.files import write_text_atomic
         try:
             write_text_atomic(args.plot, svg_plot(a, b, Path(args.a).name, Path(args.b).name))
         except (OSError, ValueError) as exc:

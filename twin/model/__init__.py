@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Optional, Union
 
 from twin.model.checks import check_layout
-from twin.model.dump import dump_layout, write_atomic
+from twin.model.dump import dump_layout
 from twin.model.errors import LayoutError, LayoutWarning
 from twin.model.electrical import CoolingPlant, Pdu, PowerChain, Site, Ups, UtilityFeed
 from twin.model.equipment import RackPower, rack_power, refresh_rack_power
@@ -96,6 +96,7 @@ def save_layout(layout: Layout, path: PathLike, check: bool = True) -> Path:
     name = os.fspath(path)
     if check:
         layout.warnings = validate_layout(layout, name)
-    target = write_atomic(name, dump_layout(layout))
+    from twin.files import write_text_atomic
+    target = write_text_atomic(name, dump_layout(layout), backup=True)
     layout.source_path = name
     return target

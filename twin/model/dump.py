@@ -1,4 +1,4 @@
-"""Writing layouts: readable YAML in contract key order, saved atomically.
+"""Writing layouts: readable YAML in contract key order (saved atomically by twin.files).
 
 The text is emitted by hand (not `yaml.dump`) so files look like the
 reference room: block mappings, flow-style short lists, quoted facings.
@@ -6,10 +6,7 @@ Every number and string is spelled so that PyYAML reads it back exactly.
 """
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import yaml
 
@@ -115,56 +112,4 @@ def _rack(rack: Any) -> list[str]:
     """A rack item; with equipment, power_kw is left out (it follows from the equipment)."""
     keys = tuple(k for k in schema.RACK_KEYS if not (rack.equipment and k.name == "power_kw"))
     return _item(rack, keys) + dump_power.equipment_lines(rack)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename durable; not all platforms can open a directory."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _write_temp(folder: Path, name: str, data: bytes, mode: int) -> str:
-    """Write data to a fresh temp file in `folder`, flushed to disk; returns its path."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(tmp, mode)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return tmp
-
-
-def write_atomic(path: Union[str, os.PathLike], data: str) -> Path:
-    """Replace `path` with `data` atomically, keeping the old file as `<name>.bak`.
-
-    The new text goes to a temp file in the same folder, is fsynced, then
-    renamed over the target, so a crash leaves either the old or the new file.
-    """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    mode = 0o644
-    if target.exists():
-        mode = target.stat().st_mode & 0o777
-        backup = _write_temp(folder, target.name, target.read_bytes(), mode)
-        os.replace(backup, target.with_name(target.name + ".bak"))
-    tmp = _write_temp(folder, target.name, data.encode("utf-8"), mode)
-    try:
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    _fsync_dir(folder)
-    return target
 

@@ -16,7 +16,8 @@ __all__ = ["Study", "run_study", "write_report"]
 
 def write_report(study: Study, folder) -> list[str]:
     """Write report.html, racks.csv, cooling_units.csv, power.csv, report.json; their names."""
-    from twin.thermal.export import write_json, write_text_atomic
+    from twin.files import write_text_atomic
+    from twin.thermal.export import write_json
     os.makedirs(folder, exist_ok=True)
     names = write_tables(folder, study.data)
     write_json(os.path.join(folder, "report.json"), study.data)

@@ -5,7 +5,7 @@ import csv
 import io
 import math
 
-from twin.thermal.export import write_text_atomic
+from twin.files import write_text_atomic
 
 RACK_COLUMNS = ("rack_id", "power_kw", "base_inlet_mean_c", "base_inlet_max_c",
                 "scenario_inlet_mean_c", "scenario_inlet_max_c", "inlet_max_delta_k",

@@ -10,9 +10,9 @@ import csv
 import io
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
+
+from twin.files import write_text_atomic
 
 RACK_FIELDS = (
     "inlet_mean_c", "inlet_max_c", "inlet_lower_c", "inlet_middle_c", "inlet_upper_c",
@@ -103,10 +103,14 @@ def finite_or_none(value):
     return value
 
 
+def json_text(data: dict) -> str:
+    """`data` as indented JSON text, NaN and infinities as null."""
+    return json.dumps(finite_or_none(data), indent=2, allow_nan=False) + "\n"
+
+
 def write_json(path, data: dict) -> None:
     """Write `data` as indented JSON to `path` atomically (NaN -> null)."""
-    text = json.dumps(finite_or_none(data), indent=2, allow_nan=False) + "\n"
-    write_text_atomic(path, text)
+    write_text_atomic(path, json_text(data))
 
 
 def csv_rows(result, metrics) -> list[dict]:
@@ -125,12 +129,17 @@ def csv_rows(result, metrics) -> list[dict]:
 
 def write_csv(path, result, metrics=None) -> None:
     """Write one row per rack to `path` atomically; NaN becomes an empty cell."""
+    write_text_atomic(path, csv_text(result, metrics))
+
+
+def csv_text(result, metrics=None) -> str:
+    """The per-rack CSV as text: floats to 4 decimals, NaN as an empty cell."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in csv_rows(result, metrics):
         writer.writerow({k: _csv_cell(v) for k, v in row.items()})
-    write_text_atomic(path, buffer.getvalue())
+    return buffer.getvalue()
 
 
 def _csv_cell(value):
@@ -138,26 +147,6 @@ def _csv_cell(value):
     if isinstance(value, float):
         return "" if not math.isfinite(value) else f"{value:.4f}"
     return value
-
-
-def write_text_atomic(path, text: str) -> None:
-    """Write text to a temporary file next to `path`, fsync, then rename over it."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, target.stat().st_mode & 0o777 if target.exists() else 0o644)
-        os.replace(tmp_name, target)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def format_report(result, layout, metrics, power=None) -> str:
