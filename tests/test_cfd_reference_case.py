@@ -8,14 +8,13 @@ conditions. Skips where the validation folder is absent.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from paths import VALIDATION
 from twin.cfd.case import CaseSettings, write_case
 from twin.model import load_layout
 
-VALIDATION = Path(__file__).resolve().parents[1].parent / "shared" / "validation"
 CASE = VALIDATION / "C1_case"
 pytestmark = pytest.mark.skipif(not (CASE / "system").is_dir(),
                                 reason=f"the C1 reference case files are not at {CASE}")

@@ -6,14 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from paths import C1
 from twin.model import (Air, CoolingUnit, Layout, LayoutError, Rack, Room, TileArea,
                         bundled_layout, bundled_layout_names, default_layout_path, dump_layout,
                         load_layout, loads_layout, save_layout, validate_layout)
 
 REPO = Path(__file__).resolve().parents[1]
-C1 = Path("/work/shared/validation/C1_baseline.yaml")
-if not C1.exists():
-    C1 = REPO / "shared" / "validation" / "C1_baseline.yaml"
 needs_c1 = pytest.mark.skipif(not C1.exists(), reason="reference room C1 not present")
 
 BUNDLED = ["default_hall", "hall_200", "small_room", "symmetric_room", "failed_unit_room",

@@ -1,21 +1,17 @@
 """Layout format: equipment, equipment_types and power keys read, check and write back exactly."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from paths import C1
 from twin.model import (Equipment, EquipmentType, LayoutError, Pdu, PowerChain, Site, Ups,
                         UtilityFeed, bundled_layout, dump_layout, load_layout, loads_layout,
                         refresh_rack_power, save_layout, validate_layout)
 from twin.model.catalog import BUILTIN_TYPES, builtin_types
 from twin.model.catalog.text import dump_types, loads_types
 
-C1 = Path("/work/shared/validation/C1_baseline.yaml")
-if not C1.exists():
-    C1 = Path(__file__).resolve().parents[1] / "shared" / "validation" / "C1_baseline.yaml"
 
 # The numbers on the right are the line numbers the assertions below rely on.
 BASE = """\

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from paths import VALIDATION as SHARED
 from twin.model.layout import Air, CoolingUnit, Layout, Rack, Room, TileArea
 from twin.thermal import SolveCancelled, SolverError, solve
 from twin.thermal.extract import mixed_supply_temp_c
@@ -15,8 +16,7 @@ from twin.thermal.preview import potential_flow, preview_fields, solve_preview
 from twin.thermal.sparse import cell_index, fluid_laplacian, free_faces
 
 REPO = Path(__file__).resolve().parents[1]
-VALIDATION = next((p for p in (REPO / "shared" / "validation", Path("/work/shared/validation"))
-                   if (p / "C1_baseline.json").exists()), None)
+VALIDATION = SHARED if (SHARED / "C1_baseline.json").exists() else None
 
 
 # ---------------------------------------------------------------- rooms

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from paths import VALIDATION as SHARED
 from rooms import duct, mirrored_x_room, mirrored_y_room, one_rack_room, random_small_room
 from twin.model import load_layout
 from twin.model.layout import Air, CoolingUnit, Layout, Rack, Room, TileArea
@@ -24,9 +25,8 @@ from twin.thermal.extract import mixed_supply_temp_c
 from twin.thermal.grid import build_grid
 
 REPO = Path(__file__).resolve().parents[1]
-VALIDATION = next((p for p in (REPO / "shared" / "validation", REPO.parent / "shared" / "validation",
-                               Path("/work/shared/validation"))
-                   if (p / "C1_baseline.json").exists() and (p / "C1_baseline.yaml").exists()), None)
+VALIDATION = (SHARED if (SHARED / "C1_baseline.json").exists()
+              and (SHARED / "C1_baseline.yaml").exists() else None)
 
 CELL_M = 0.3
 SEEDS = range(6)

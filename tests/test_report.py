@@ -6,15 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from paths import C1
 from twin.cli import main
 from twin.model import loads_layout
 from twin.thermal import metrics as room_metrics, solve
 from twin.thermal.export import result_to_dict
 
 REPO = Path(__file__).resolve().parents[1]
-C1 = Path("/work/shared/validation/C1_baseline.yaml")
-needs_c1 = pytest.mark.skipif(not C1.exists(), reason="reference room C1 not present "
-                              "(/work/shared/validation/C1_baseline.yaml)")
+needs_c1 = pytest.mark.skipif(not C1.exists(), reason=f"reference room C1 not present ({C1})")
 SMALL = REPO / "twin" / "layouts" / "small_room.yaml"
 FAST = ["--model", "preview", "--cell-m", "0.3", "--quiet"]
 

@@ -3,13 +3,12 @@ from pathlib import Path
 
 import pytest
 
+from paths import C1
 from twin.model import LayoutError, dump_layout, load_layout, loads_layout, validate_layout
 from twin.model.scenarios import Edit, Scenario
 
 REPO = Path(__file__).resolve().parents[1]
-C1 = Path("/work/shared/validation/C1_baseline.yaml")
-needs_c1 = pytest.mark.skipif(not C1.exists(), reason="reference room C1 not present "
-                              "(/work/shared/validation/C1_baseline.yaml)")
+needs_c1 = pytest.mark.skipif(not C1.exists(), reason=f"reference room C1 not present ({C1})")
 SMALL = REPO / "twin" / "layouts" / "small_room.yaml"
 
 

@@ -1,15 +1,13 @@
 """Layout format: the telemetry section reads with file:line:field errors and writes back exactly."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from paths import C1
 from twin.model import (LayoutError, TelemetryHost, TelemetryMap, bundled_layout,
                         bundled_layout_names, dump_layout, load_layout, loads_layout,
                         validate_layout)
 
-C1 = Path("/work/shared/validation/C1_baseline.yaml")
 
 BASE = """\
 dctwin: 1
