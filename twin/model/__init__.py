@@ -2,7 +2,8 @@
 
     layout = load_layout("hall.yaml")      # raises LayoutError
     for warning in layout.warnings: ...    # non-fatal findings (LayoutWarning)
-    save_layout(layout, "hall.yaml")       # atomic; previous file kept as hall.yaml.bak
+    save_layout(layout, "hall.yaml")       # atomic; previous file kept as hall.yaml.bak;
+                                           # a file read from text keeps its comments
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from twin.model.layout import (AIRFLOWS, ASHRAE_CLASSES, FACINGS, UNIT_STATES, A
 from twin.model.parse import build_layout
 from twin.model.resources import bundled_layout, bundled_layout_names, default_layout_path
 from twin.model.schema import FORMAT_VERSION
+from twin.model.splice import splice_layout_text
 from twin.model.telemetry import TelemetryHost, TelemetryMap
 from twin.model.yamlio import compose_yaml
 
@@ -32,7 +34,7 @@ __all__ = [
     "TelemetryMap", "Ups",
     "UtilityFeed", "rack_power", "refresh_rack_power",
     "bundled_layout", "bundled_layout_names", "default_layout_path", "dump_layout",
-    "load_layout", "loads_layout", "save_layout", "validate_layout",
+    "layout_text", "load_layout", "loads_layout", "save_layout", "validate_layout",
 ]
 
 
@@ -54,6 +56,7 @@ def loads_layout(text: str, filename: Optional[str] = "<string>") -> Layout:
     errors, warnings = check_layout(layout, filename, lines)
     _raise_first(errors)
     layout.warnings = warnings
+    layout.source_text = text
     return layout
 
 
@@ -97,6 +100,28 @@ def save_layout(layout: Layout, path: PathLike, check: bool = True) -> Path:
     if check:
         layout.warnings = validate_layout(layout, name)
     from twin.files import write_text_atomic
-    target = write_text_atomic(name, dump_layout(layout), backup=True)
+    text = layout_text(layout)
+    target = write_text_atomic(name, text, backup=True)
     layout.source_path = name
+    layout.source_text = text
     return target
+
+
+def layout_text(layout: Layout) -> str:
+    """The text to save: the file it was read from with only the changes made, else canonical.
+
+    Comments, key order and spelling of a hand-written file are kept; a splice
+    that does not load back equal to `layout` is never written (canonical text is).
+    """
+    new = dump_layout(layout)
+    original = layout.source_text
+    if original is None:
+        return new
+    try:
+        base = dump_layout(loads_layout(original, None))
+        spliced = splice_layout_text(original, base, new)
+        if spliced is not None and (spliced == original or loads_layout(spliced, None) == layout):
+            return spliced
+    except LayoutError:
+        pass
+    return new

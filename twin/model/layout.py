@@ -163,6 +163,8 @@ class Layout:
     ashrae_class: str = "A1"
     version: int = 1
     source_path: Optional[str] = field(default=None, compare=False)
+    # The text this layout was read from: saves rewrite only what changed in it (model/splice.py).
+    source_text: Optional[str] = field(default=None, compare=False, repr=False)
     # Non-fatal findings from the last load or save (LayoutWarning objects).
     warnings: list = field(default_factory=list, compare=False, repr=False)
     # Equipment models defined in this file (they take precedence over the bundled catalog).
