@@ -10,27 +10,27 @@ def widget_point(view, x_m: float, y_m: float) -> QPointF:
     return QPointF(view.mapFromScene(scene))
 
 
-def _send(view, kind, pos: QPointF, button, buttons) -> None:
+def _send(view, kind, pos: QPointF, button, buttons, modifiers=Qt.NoModifier) -> None:
     viewport = view.viewport()
     global_pos = QPointF(viewport.mapToGlobal(pos.toPoint()))
-    event = QMouseEvent(kind, pos, global_pos, button, buttons, Qt.NoModifier)
+    event = QMouseEvent(kind, pos, global_pos, button, buttons, modifiers)
     QApplication.sendEvent(viewport, event)
 
 
-def drag(view, start_m, end_m, steps: int = 6) -> None:
+def drag(view, start_m, end_m, steps: int = 6, modifiers=Qt.NoModifier) -> None:
     """Drag with the left button from start_m to end_m (metres) in `steps` moves."""
     p0, p1 = widget_point(view, *start_m), widget_point(view, *end_m)
-    _send(view, QEvent.MouseButtonPress, p0, Qt.LeftButton, Qt.LeftButton)
+    _send(view, QEvent.MouseButtonPress, p0, Qt.LeftButton, Qt.LeftButton, modifiers)
     for i in range(1, steps + 1):
         pos = p0 + (p1 - p0) * (i / steps)
-        _send(view, QEvent.MouseMove, pos, Qt.NoButton, Qt.LeftButton)
-    _send(view, QEvent.MouseButtonRelease, p1, Qt.LeftButton, Qt.NoButton)
+        _send(view, QEvent.MouseMove, pos, Qt.NoButton, Qt.LeftButton, modifiers)
+    _send(view, QEvent.MouseButtonRelease, p1, Qt.LeftButton, Qt.NoButton, modifiers)
 
 
-def click(view, at_m) -> None:
+def click(view, at_m, modifiers=Qt.NoModifier) -> None:
     p = widget_point(view, *at_m)
-    _send(view, QEvent.MouseButtonPress, p, Qt.LeftButton, Qt.LeftButton)
-    _send(view, QEvent.MouseButtonRelease, p, Qt.LeftButton, Qt.NoButton)
+    _send(view, QEvent.MouseButtonPress, p, Qt.LeftButton, Qt.LeftButton, modifiers)
+    _send(view, QEvent.MouseButtonRelease, p, Qt.LeftButton, Qt.NoButton, modifiers)
 
 
 def hover(view, at_m) -> None:

@@ -108,12 +108,13 @@ def test_window_remembers_geometry_docks_and_view(make_window, settings, qtbot):
     first = make_window()
     first.resize(1000, 700)
     first.docks["section"].hide()
-    first.panel.set_color_mode("intake")
+    assert first.floor.color_mode == "intake"              # racks coloured by intake by default
+    first.panel.set_color_mode("power")
     first.close()
     second = make_window(size=None)
     assert second.height() == 700              # (the offscreen screen is too narrow to check the width)
     assert second.docks["section"].isHidden()
-    assert second.floor.color_mode == "intake"
+    assert second.floor.color_mode == "power"
 
 
 def test_dark_and_light_themes(window, qtbot):

@@ -73,6 +73,14 @@ class Document(QObject):
         self.sigReplaced.emit()
         self.sigPathChanged.emit(self.path)
 
+    def new(self, layout: Layout) -> None:
+        """Replace the layout with a new one that has no file yet (File › New)."""
+        self.layout = layout
+        self.path = None
+        self.stack.clear(layout)
+        self.sigReplaced.emit()
+        self.sigPathChanged.emit("")
+
     def save(self, path: Optional[str] = None) -> Path:
         """Save atomically (previous file kept as .bak); raises LayoutError or OSError."""
         target = os.fspath(path or self.path)

@@ -1,7 +1,7 @@
 """Opening and saving from the GUI: dialogs, recent files, unsaved-changes prompts.
 
 Dialog calls are methods (`ask_open_path`, `ask_save_path`, `ask_save_changes`, `ask_folder`,
-`ask_replace`, `show_error`)
+`ask_replace`, `ask_room_size`, `show_error`)
 so tests can replace them without a human at the keyboard.
 """
 from __future__ import annotations
@@ -11,12 +11,15 @@ from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout,
+                               QMessageBox, QWidget)
 
-from twin.model import LayoutError
+from twin.model import Layout, LayoutError, Room
 from twin.model.resources import layout_folders
 
 MAX_RECENT = 8
+NEW_ROOM_M = (12.0, 9.0, 3.0)       # File › New's suggested room: 20 x 15 tiles, 3 m high
+NEW_TILE_M = 0.6
 FILTER = "Layouts (*.yaml *.yml);;All files (*)"
 
 
@@ -77,6 +80,29 @@ class FileOps(QObject):
             QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
         return answer == QMessageBox.Yes
 
+    def ask_room_size(self) -> Optional[tuple[float, float, float]]:
+        """Room length (x), width (y) and height (z) in metres for File › New, or None."""
+        dialog = QDialog(self.window)
+        dialog.setWindowTitle("New room")
+        form = QFormLayout(dialog)
+        boxes = []
+        for label, value, top in (("Length x (m)", NEW_ROOM_M[0], 200.0), ("Width y (m)", NEW_ROOM_M[1], 200.0),
+                                  ("Height z (m)", NEW_ROOM_M[2], 10.0)):
+            box = QDoubleSpinBox()
+            box.setRange(1.2, top)
+            box.setDecimals(1)
+            box.setSingleStep(NEW_TILE_M)
+            box.setValue(value)
+            form.addRow(label, box)
+            boxes.append(box)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() != QDialog.Accepted:
+            return None
+        return tuple(box.value() for box in boxes)
+
     def show_error(self, title: str, text: str) -> None:
         QMessageBox.critical(self.window, title, text)
 
@@ -86,6 +112,18 @@ class FileOps(QObject):
         return str(self.settings.value("files/last_folder", os.getcwd()))
 
     # -- actions --------------------------------------------------------------------
+    def new_dialog(self) -> bool:
+        """File › New: an empty room of the size asked for, after the unsaved-changes prompt."""
+        if not self.maybe_save():
+            return False
+        size = self.ask_room_size()
+        if size is None:
+            return False
+        self.document.new(Layout(room=Room(size_m=tuple(float(v) for v in size), tile_m=NEW_TILE_M)))
+        self.sigMessage.emit(f"new room {size[0]:g} x {size[1]:g} x {size[2]:g} m: add equipment "
+                             "from the Equipment panel", False)
+        return True
+
     def open_dialog(self) -> bool:
         if not self.maybe_save():
             return False

@@ -72,7 +72,8 @@ class EquipmentItem(pg.GraphicsObject):
     def mouseClickEvent(self, ev) -> None:
         if ev.button() == Qt.LeftButton:
             ev.accept()
-            self.owner.item_clicked(self.item_id)
+            adding = bool(ev.modifiers() & (Qt.ControlModifier | Qt.ShiftModifier))
+            self.owner.item_clicked(self.item_id, adding)
 
     def mouseDragEvent(self, ev) -> None:
         if ev.button() != Qt.LeftButton:

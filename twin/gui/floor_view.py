@@ -13,11 +13,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 
-from twin import commands
+from twin import commands, group_edits
 from twin.gui import fields
 from twin.gui.arrows import ArrowField
 from twin.gui.floor_items import EquipmentItem, FloorItem, RackItem, UnitItem
 from twin.gui.palette_panel import template_from_mime
+from twin.gui.rubber_band import SelectingViewBox
 from twin.model import Layout
 
 TEMPERATURE_MAP = "turbo"
@@ -48,8 +49,10 @@ def difference_colormap() -> pg.ColorMap:
 class FloorView(pg.GraphicsLayoutWidget):
     """Plan view in metres (x east, y north up) with equipment items over a temperature map."""
 
-    sigSelected = Signal(str)                      # id, "" for none
+    sigSelected = Signal(str)                      # id, "" for none or several
+    sigSelectionChanged = Signal(list)             # ids of every selected item
     sigMoveRequested = Signal(str, float, float)   # id, new south-west corner x, y in m
+    sigGroupMoveRequested = Signal(dict)           # id -> new south-west corner, several items
     sigHint = Signal(str)                          # feedback while dragging ("" when fine)
     sigProbe = Signal(str)                         # what is under the mouse
     sigNudge = Signal(str, int, int)               # id, tiles east, tiles north (arrow keys)
@@ -58,7 +61,7 @@ class FloorView(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot = self.addPlot()
+        self.plot = self.addPlot(viewBox=SelectingViewBox(self.band_selected))
         self.plot.setAspectLocked(True)
         self.plot.setLabel("bottom", "x (m)")
         self.plot.setLabel("left", "y (m)")
@@ -85,10 +88,12 @@ class FloorView(pg.GraphicsLayoutWidget):
         self.layout: Optional[Layout] = None
         self.update_ = None                    # the SolveUpdate shown
         self.floor_map = None                  # a compare_map.FloorMap drawn instead, or None
-        self.selected = ""
-        self.color_mode = "power"              # "power" | "intake"
+        self.selected = ""                     # the one selected item, "" for none or several
+        self.selection: list[str] = []         # every selected item, in the order chosen
+        self.color_mode = "intake"             # "power" | "intake"
         self.height_m = 1.0
         self._dragging: Optional[str] = None
+        self._group_from: dict[str, tuple[float, float]] = {}   # a group drag's start corners
         self._flash: dict[str, str] = {}
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
@@ -104,7 +109,7 @@ class FloorView(pg.GraphicsLayoutWidget):
             self.plot.removeItem(item)
         self.items.clear()
         self.set_overlay([])
-        self.selected = ""
+        self.selected, self.selection = "", []
         self.sync()
         lx, ly = layout.room.size_m[:2]
         self.section_line.setBounds((0, ly))
@@ -127,10 +132,10 @@ class FloorView(pg.GraphicsLayoutWidget):
                 self.items[item_id] = item
                 self.plot.addItem(item)
             item.set_size(obj.size_m[:2])
-            if self._dragging != item_id:
+            if self._dragging != item_id and item_id not in self._group_from:
                 item.setPos(*obj.position_m)
-        if self.selected not in self.items:
-            self.select("")
+        if any(i not in self.items for i in self.selection):
+            self.select_many([i for i in self.selection if i in self.items])
         self._restyle()
 
     def _restyle(self) -> None:
@@ -155,7 +160,7 @@ class FloorView(pg.GraphicsLayoutWidget):
                 fill = POWER_MAP.map(min(max((density - plo) / (phi - plo), 0.0), 1.0), mode="qcolor")
                 caption = f"{rack.power_kw:g} kW"
             item.set_look(rack.facing, fill, caption)
-            item.set_flags(rack.id == self.selected, self._flash.get(rack.id))
+            item.set_flags(rack.id in self.selection, self._flash.get(rack.id))
         for unit in self.layout.cooling_units:
             item = self.items[unit.id]
             caption, state = "", states.get(unit.id, unit.state)
@@ -163,7 +168,7 @@ class FloorView(pg.GraphicsLayoutWidget):
                 ret = result.cooling_units[unit.id].return_temp_c
                 caption = f"ret {ret:.1f} °C" if math.isfinite(ret) else ""
             item.set_look(state, caption)
-            item.set_flags(unit.id == self.selected, self._flash.get(unit.id))
+            item.set_flags(unit.id in self.selection, self._flash.get(unit.id))
 
     def set_overlay(self, items: list) -> None:
         """Show these graphics items over the plan (placement candidates) instead of the
@@ -180,13 +185,35 @@ class FloorView(pg.GraphicsLayoutWidget):
 
     # -- selection and dragging ---------------------------------------------------
     def select(self, item_id: str) -> None:
-        if item_id != self.selected:
-            self.selected = item_id
-            self._restyle()
-            self.sigSelected.emit(item_id)
+        self.select_many([item_id] if item_id else [])
 
-    def item_clicked(self, item_id: str) -> None:
-        self.select(item_id)
+    def select_many(self, ids: list[str]) -> None:
+        """Select these items (none, one or several); the inspector shows a single one."""
+        ids = list(dict.fromkeys(ids))
+        if ids == self.selection:
+            return
+        one = ids[0] if len(ids) == 1 else ""
+        self.selection = ids
+        self._restyle()
+        if one != self.selected:
+            self.selected = one
+            self.sigSelected.emit(one)
+        self.sigSelectionChanged.emit(list(ids))
+
+    def item_clicked(self, item_id: str, adding: bool = False) -> None:
+        """A click selects one item; with Ctrl or Shift it adds it to (or takes it from) the selection."""
+        if not adding:
+            self.select(item_id)
+        elif item_id in self.selection:
+            self.select_many([i for i in self.selection if i != item_id])
+        else:
+            self.select_many(self.selection + [item_id])
+
+    def band_selected(self, rect: QRectF, adding: bool) -> None:
+        """Select the items a rubber band touches (added to the selection with Ctrl or Shift)."""
+        hit = [item_id for item_id, item in self.items.items()
+               if rect.intersects(QRectF(item.pos().x(), item.pos().y(), *item.size_m))]
+        self.select_many((self.selection if adding else []) + hit)
 
     def _on_scene_clicked(self, ev) -> None:
         if not ev.isAccepted() and ev.button() == Qt.LeftButton:
@@ -194,14 +221,47 @@ class FloorView(pg.GraphicsLayoutWidget):
 
     def drag_started(self, item_id: str) -> None:
         self._dragging = item_id
-        self.select(item_id)
+        if item_id in self.selection and len(self.selection) > 1:
+            self._group_from = {i: self.items[i].pos().toTuple() for i in self.selection}
+        else:
+            self.select(item_id)
 
     def _snapped(self, item_id: str, corner_m) -> tuple[tuple[float, float], Optional[str]]:
         size = self.items[item_id].size_m
         pos = commands.snap_position(self.layout, size, corner_m)
         return pos, commands.placement_problem(self.layout, item_id, size, pos)
 
+    def _group_corners(self, item_id: str, corner_m) -> dict[str, tuple[float, float]]:
+        """Where a group drag puts every member: all moved by the dragged item's snapped step."""
+        pos = commands.snap_position(self.layout, self.items[item_id].size_m, corner_m)
+        x0, y0 = self._group_from[item_id]
+        dx, dy = pos[0] - x0, pos[1] - y0
+        return {i: (round(x + dx, commands.ROUND_DIGITS) + 0.0, round(y + dy, commands.ROUND_DIGITS) + 0.0)
+                for i, (x, y) in self._group_from.items()}
+
+    def _group_moved(self, item_id: str, corner_m) -> None:
+        moved = self._group_corners(item_id, corner_m)
+        problem = group_edits.group_problem(self.layout, moved)
+        for i, pos in moved.items():
+            self.items[i].setPos(*pos)
+            self.items[i].set_flags(True, problem)
+        dx = moved[item_id][0] - self._group_from[item_id][0]
+        dy = moved[item_id][1] - self._group_from[item_id][1]
+        self.sigHint.emit(f"cannot place here: {problem}" if problem else
+                          f"{len(moved)} items by x {dx:+.2f} m, y {dy:+.2f} m")
+
+    def _group_finished(self, item_id: str, corner_m) -> None:
+        moved = self._group_corners(item_id, corner_m)
+        start, self._group_from, self._dragging = self._group_from, {}, None
+        self.sigHint.emit("")
+        if moved != start:
+            self.sigGroupMoveRequested.emit(moved)
+        self.sync()
+
     def drag_moved(self, item_id: str, corner_m) -> None:
+        if self._group_from:
+            self._group_moved(item_id, corner_m)
+            return
         pos, problem = self._snapped(item_id, corner_m)
         item = self.items[item_id]
         item.setPos(*pos)
@@ -210,6 +270,9 @@ class FloorView(pg.GraphicsLayoutWidget):
                           f"{item_id} to x {pos[0]:g} m, y {pos[1]:g} m")
 
     def drag_finished(self, item_id: str, corner_m) -> None:
+        if self._group_from:
+            self._group_finished(item_id, corner_m)
+            return
         pos, _ = self._snapped(item_id, corner_m)
         self._dragging = None
         self.items[item_id].set_flags(True, None)

@@ -17,6 +17,7 @@ from twin import commands
 from twin.gui import theme
 from twin.gui.actions import build_menus
 from twin.gui.document import Document
+from twin.gui.edit_ops import EditOps
 from twin.gui.file_ops import FileOps
 from twin.gui.floor_panel import FloorPanel
 from twin.gui.floor_view import dropped_layout
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         self.section = SectionView()
         self.equipment = PalettePanel()
         self.files = FileOps(self, document, settings)
+        self.edits = EditOps(self)
         self.docks = self._make_docks()
         self.acts = build_menus(self)
         self._make_status_bar()
@@ -112,7 +114,9 @@ class MainWindow(QMainWindow):
         d.sigDirtyChanged.connect(self.setWindowModified)
         d.sigPathChanged.connect(lambda _path: self._update_title())
         self.floor.sigMoveRequested.connect(self._on_move_requested)
+        self.floor.sigGroupMoveRequested.connect(self.edits.move)
         self.floor.sigSelected.connect(self.inspector.show_item)
+        self.floor.sigSelectionChanged.connect(self._on_selection)
         self.floor.sigNudge.connect(self.nudge)
         self.floor.sigTemplateDropped.connect(self.drop_template)
         self.floor.sigFileDropped.connect(lambda path: QTimer.singleShot(0, self, lambda: self.files.open_path(path)))
@@ -198,9 +202,12 @@ class MainWindow(QMainWindow):
         self.document.execute(command)
 
     def delete_selected(self) -> None:
-        item_id = self.floor.selected
-        if item_id and self.document.execute(commands.delete(self.document.layout, item_id)):
-            self.floor.select("")
+        self.edits.delete()
+
+    def _on_selection(self, ids: list) -> None:
+        if len(ids) > 1:
+            self.show_message(f"{len(ids)} items selected: drag one to move them all; "
+                              "Ctrl+C, Ctrl+D, Delete act on all of them", False)
 
     def add_from_template(self, template) -> Optional[str]:
         """Add equipment from a palette template at the free spot nearest the view centre."""
@@ -328,6 +335,15 @@ class MainWindow(QMainWindow):
         self.settings.setValue("view/theme", name)
         self.acts.theme[name].setChecked(True)
 
+    def open_url(self, url) -> bool:
+        """Open a URL or local file with the desktop (replaced in tests)."""
+        from PySide6.QtGui import QDesktopServices
+        return QDesktopServices.openUrl(url)
+
+    def quit_app(self) -> None:
+        """File › Quit: close every window (each asks about its unsaved edits)."""
+        QApplication.closeAllWindows()
+
     def about(self) -> None:
         from twin.gui.about import show_about
         show_about(self)
@@ -342,7 +358,7 @@ class MainWindow(QMainWindow):
             self.restoreState(s.value("window/state"))
         else:
             self._default_dock_sizes()
-        self.panel.set_color_mode(str(s.value("view/color_mode", "power")))
+        self.panel.set_color_mode(str(s.value("view/color_mode", "intake")))
         self.acts.color[self.floor.color_mode].setChecked(True)
         self.panel.arrows.setChecked(str(s.value("view/arrows", "false")).lower() == "true")
         self.set_theme(str(s.value("view/theme", "system")))
