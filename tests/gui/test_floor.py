@@ -128,10 +128,13 @@ def test_probe_reports_position_and_temperature(window):
 
 def test_rack_colours_follow_power_or_intake(window, qtbot):
     item = window.floor.items["A1"]
-    assert item.caption == "5 kW"
+    intake = window.latest.result.racks["A1"].inlet_mean_c
+    assert window.floor.color_mode == "intake"                 # the default
+    assert item.caption == f"{intake:.1f} °C"
+    window.acts.color["power"].trigger()
+    assert item.caption == "5 kW" and window.floor.color_mode == "power"
     window.acts.color["intake"].trigger()
-    assert item.caption.endswith("°C")
-    assert window.floor.color_mode == "intake"
+    assert item.caption == f"{intake:.1f} °C"
 
 
 def test_heat_map_height_and_arrows(window):

@@ -297,7 +297,7 @@ def attach_cfd(window) -> CfdPanel:
     """Add the dock (tabbed with Results) and a Solve > Verify with CFD action."""
     from PySide6.QtGui import QAction
     panel = CfdPanel(window.document)
-    dock = add_panel_dock(window, panel, "CFD verification", "cfdDock")
+    dock = add_panel_dock(window, panel, "CFD check", "cfdDock")
     action = QAction("&Verify with CFD…", window)
     action.setStatusTip("Run this layout through OpenFOAM in the background and compare it with the fast model")
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
+from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QTabBar
 
 
 def add_panel_dock(window, panel, title: str, object_name: str, scroll: bool = True) -> QDockWidget:
@@ -27,4 +27,14 @@ def add_panel_dock(window, panel, title: str, object_name: str, scroll: bool = T
         window.tabifyDockWidget(results, dock)
         results.raise_()
     window.acts.panels_menu.addAction(dock.toggleViewAction())
+    dock.dockLocationChanged.connect(lambda _area: fit_dock_tabs(window))
     return dock
+
+
+def fit_dock_tabs(window) -> None:
+    """Show tabbed docks' titles in full: the window's tab bars scroll rather than cut a title."""
+    for bar in window.findChildren(QTabBar):
+        if bar.parent() is window:
+            bar.setElideMode(Qt.ElideNone)
+            bar.setUsesScrollButtons(True)
+            bar.setExpanding(False)

@@ -18,6 +18,7 @@ REFUSED = QColor(255, 0, 60)
 UNIT_RUNNING = QColor(70, 130, 180)
 UNIT_FAILED = QColor(120, 120, 120)
 EDGE_FRACTION = 0.12            # front/rear stripes, as a fraction of the rack depth
+MIN_LABEL_PX = 7                # smallest label font; a caption that needs less is left out
 
 
 def _cosmetic(color, width: float = 1.0, style=Qt.SolidLine) -> QPen:
@@ -35,7 +36,11 @@ def draw_label(painter, rect: QRectF, lines: list[str], color=QColor("black")) -
     painter.resetTransform()
     font = QFont(painter.font())
     size_px = min(device.height() / (len(lines) * 1.3 + 0.4), device.width() / (max(map(len, lines)) * 0.62 + 0.8))
-    font.setPixelSize(max(7, min(int(size_px), 16)))
+    if size_px < MIN_LABEL_PX and len(lines) > 1:     # too small for the caption: the id alone
+        painter.restore()
+        draw_label(painter, rect, lines[:1], color)
+        return
+    font.setPixelSize(max(MIN_LABEL_PX, min(int(size_px), 16)))
     painter.setFont(font)
     painter.setPen(color)
     painter.drawText(device, Qt.AlignCenter, "\n".join(lines))

@@ -79,3 +79,4 @@ class FloorPanel(QWidget):
         index = self.color_mode.findData(mode)
         if index >= 0:
             self.color_mode.setCurrentIndex(index)
+            self.view.set_color_mode(mode)      # also when the box already showed it

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, Q
 from twin import commands
 from twin.gui import theme
 from twin.gui.actions import build_menus
+from twin.gui.docks import fit_dock_tabs
 from twin.gui.document import Document
 from twin.gui.edit_ops import EditOps
 from twin.gui.file_ops import FileOps
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.placement = attach_placement(self)
         if settings.value("window/state") is not None:   # the docks added above, placed as saved
             self.restoreState(settings.value("window/state"))
+        fit_dock_tabs(self)
 
     # -- construction ---------------------------------------------------------------
     def _make_docks(self) -> dict[str, QDockWidget]:
@@ -395,6 +397,10 @@ class MainWindow(QMainWindow):
         self.scenarios.studies.shutdown()
         for panel in (self.ride, self.placement):
             panel.watch.shutdown()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        fit_dock_tabs(self)             # Qt makes the docks' tab bars when it first lays them out
 
     def dragEnterEvent(self, event) -> None:
         if dropped_layout(event.mimeData()) is not None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-from PySide6.QtCore import QMimeData, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QLabel, QListWidget, QListWidgetItem, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QLabel, QListView, QListWidget, QListWidgetItem,
+                               QPushButton, QVBoxLayout, QWidget)
 
-from twin.model import CoolingUnit, Rack
+from twin.model import Air, CoolingUnit, Rack
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,26 @@ TEMPLATES = (
 
 
 TEMPLATE_MIME = "application/x-dctwin-template"
+FACING_WORDS = {"+y": "north", "-y": "south", "+x": "east", "-x": "west"}
+
+
+def tooltip(template: Template) -> str:
+    """What a template adds, figure by figure (the airflow at standard air)."""
+    item = template.item
+    w, d, h = item.size_m
+    lines = [f"footprint {w:g} x {d:g} m, {h:g} m high"]
+    if isinstance(item, Rack):
+        airflow_m3s = item.airflow(Air())
+        lines = [f"Rack: {lines[0]}", f"heat {item.power_kw:g} kW into the air",
+                 f"air warms {item.delta_t_k:g} K through it: {airflow_m3s:.2f} m³/s",
+                 f"front faces {item.facing} ({FACING_WORDS[item.facing]}); R rotates it"]
+    else:
+        lines = [f"Cooling unit: {lines[0]}", f"supplies {item.airflow_m3s:g} m³/s at "
+                 f"{item.supply_temp_c:g} °C through the perforated tiles",
+                 "takes the room's warm air back at its top"]
+    lines.append(f"new ids: {template.id_prefix}1, {template.id_prefix}2, …")
+    lines.append("Drag onto the floor, or double-click to add it near the view centre.")
+    return "\n".join(lines)
 
 
 class TemplateList(QListWidget):
@@ -69,14 +89,21 @@ class PalettePanel(QWidget):
         super().__init__(parent)
         self.list = TemplateList()
         self.list.setObjectName("paletteList")
+        self.list.setWordWrap(True)               # long names wrap in a narrow dock, never cut
+        self.list.setResizeMode(QListView.Adjust)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         for template in TEMPLATES:
             item = QListWidgetItem(template.name)
             item.setData(256, template.name)
+            item.setToolTip(tooltip(template))
             self.list.addItem(item)
         self.list.setCurrentRow(0)
         self.add_button = QPushButton("Add to floor")
+        self.add_button.setToolTip("Add the chosen entry on the free tile position nearest the "
+                                   "centre of the view")
         hint = QLabel("Drag an entry onto the floor, or add it to the free spot nearest the "
-                      "centre of the view. R rotates, Delete removes.")
+                      "centre of the view. R rotates, Delete removes; drag on empty floor to "
+                      "select several, Ctrl+D duplicates.")
         hint.setWordWrap(True)
         box = QVBoxLayout(self)
         box.addWidget(self.list, 1)

@@ -14,9 +14,17 @@ from PySide6.QtWidgets import (QFormLayout, QHeaderView, QLabel, QTableWidget, Q
                                QTabWidget, QVBoxLayout, QWidget)
 
 HOT_ROW = QColor(255, 90, 90, 110)
-RACK_COLUMNS = ("Rack", "Intake mean (°C)", "Intake max (°C)", "Lower (°C)", "Middle (°C)",
-                "Upper (°C)", "Exhaust (°C)", "Power (kW)", "Airflow (m³/s)")
-UNIT_COLUMNS = ("Cooling unit", "State", "Return (°C)", "Load (kW)", "Supply (°C)", "Airflow (m³/s)")
+# Short two-line headers so every column fits the dock; the tooltips say what each one is.
+RACK_COLUMNS = ("Rack", "Intake\nmean\n°C", "Intake\nmax\n°C", "Lower\n°C", "Middle\n°C",
+                "Upper\n°C", "Exhaust\n°C", "Power\nkW", "Airflow\nm³/s")
+RACK_TIPS = ("rack id", "mean air temperature over the rack's front face",
+             "hottest air temperature on the front face", "mean intake over the lower third of the front",
+             "mean intake over the middle third of the front", "mean intake over the upper third of the front",
+             "mean air temperature leaving the rear", "heat released into the air", "air drawn through the rack")
+UNIT_COLUMNS = ("Cooling\nunit", "State", "Return\n°C", "Load\nkW", "Supply\n°C", "Airflow\nm³/s")
+UNIT_TIPS = ("cooling unit id", "running or failed", "mean temperature of the air it takes back",
+             "heat it removes from the room", "temperature of the air it supplies under the floor",
+             "air it supplies")
 PHASES = {"preview": "preview (accurate model running…)", "running": "accurate model, settling…",
           "final": "final"}
 
@@ -40,11 +48,17 @@ class SortItem(QTableWidgetItem):
         return str(a) < str(b)
 
 
-def _table(columns) -> QTableWidget:
+def _table(columns, tips) -> QTableWidget:
+    """A sortable table whose columns share the width it has (no sideways scrolling)."""
     table = QTableWidget(0, len(columns))
     table.setHorizontalHeaderLabels(columns)
+    for c, tip in enumerate(tips):
+        table.horizontalHeaderItem(c).setToolTip(tip)
     table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+    header = table.horizontalHeader()
+    header.setMinimumSectionSize(36)
+    header.setSectionResizeMode(QHeaderView.Stretch)
+    header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
     table.setSortingEnabled(True)
     table.setAlternatingRowColors(True)
     return table
@@ -53,13 +67,12 @@ def _table(columns) -> QTableWidget:
 def _fill(table: QTableWidget, rows: list[list[tuple[str, object]]], hot: set[int]) -> None:
     """Show rows of (text, sort key) cells, reusing the cells; hot rows are highlighted.
 
-    Cells are updated in place and columns sized only when the row count
-    changes: rebuilding a few hundred cells costs the GUI thread ~1 ms each.
+    Cells are updated in place: rebuilding a few hundred cells costs the GUI
+    thread ~1 ms each.
     """
     header = table.horizontalHeader()
     sort_col, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
     table.setSortingEnabled(False)
-    resize = table.rowCount() != len(rows)
     table.setRowCount(len(rows))
     normal, bold = QFont(table.font()), QFont(table.font())
     bold.setBold(True)
@@ -76,8 +89,6 @@ def _fill(table: QTableWidget, rows: list[list[tuple[str, object]]], hot: set[in
             item.setToolTip("intake above the ASHRAE recommended maximum" if r in hot else "")
     table.setSortingEnabled(True)
     table.sortItems(sort_col, order)
-    if resize:
-        table.resizeColumnsToContents()
 
 
 class IntakeChart(pg.PlotWidget):
@@ -126,10 +137,10 @@ class ResultsPanel(QWidget):
             self.summary[key].setObjectName(f"summary_{key}")
             self.summary[key].setWordWrap(True)
             form.addRow(label, self.summary[key])
-        self.racks = _table(RACK_COLUMNS)
+        self.racks = _table(RACK_COLUMNS, RACK_TIPS)
         self.racks.setObjectName("rackTable")
         self.racks.sortItems(2, Qt.DescendingOrder)          # hottest intake first
-        self.units = _table(UNIT_COLUMNS)
+        self.units = _table(UNIT_COLUMNS, UNIT_TIPS)
         self.units.setObjectName("unitTable")
         self.chart = IntakeChart()
         self.tabs = QTabWidget()

@@ -1,4 +1,7 @@
-"""A vertical section through the room: temperature on an x-z or y-z plane, to scale.
+"""A vertical section through the room: temperature on an x-z or y-z plane.
+
+The plot spans the room exactly, wall to wall and floor to ceiling (the
+section is long and low, so it is not drawn to scale: the height is stretched).
 
 It draws what the floor plan draws: the live result, or a comparison map
 (baseline, scenario, difference) with that map's scale and colour bar.
@@ -34,7 +37,6 @@ class SectionView(QWidget):
         self.where.setMinimumWidth(60)
         self.plot_widget = pg.GraphicsLayoutWidget()
         self.plot = self.plot_widget.addPlot()
-        self.plot.setAspectLocked(True)
         self.plot.setLabel("left", "z (m)")
         self.plot.setMenuEnabled(False)
         self.image = pg.ImageItem(axisOrder="col-major")
@@ -65,6 +67,11 @@ class SectionView(QWidget):
         self.room_m = tuple(room_m)
         self._on_axis()
 
+    def _span(self, along_m: float, height_m: float) -> None:
+        """Show exactly the room's length and height; zooming stays inside them."""
+        self.plot.setLimits(xMin=0.0, xMax=along_m, yMin=0.0, yMax=height_m)
+        self.plot.setRange(xRange=(0.0, along_m), yRange=(0.0, height_m), padding=0.0)
+
     def _length(self) -> float:
         return self.room_m[1] if self.current_axis() == "x" else self.room_m[0]
 
@@ -83,6 +90,8 @@ class SectionView(QWidget):
         self.slider.setValue(int(round(self._length() / 2 / STEP_M)))
         self.slider.blockSignals(False)
         self.plot.setLabel("bottom", "x (m)" if self.current_axis() == "x" else "y (m)")
+        along = self.room_m[0] if self.current_axis() == "x" else self.room_m[1]
+        self._span(along, self.room_m[2])
         self._on_slider()
 
     def _on_slider(self) -> None:
@@ -124,7 +133,7 @@ class SectionView(QWidget):
         rect = QRectF(0, 0, along, room[2])
         if self.image.boundingRect().isEmpty() or self._rect != rect:
             self._rect = rect
-            self.plot.setRange(rect, padding=0.02)
+            self._span(along, room[2])
         self.image.setRect(rect)
 
     def _on_mouse(self, scene_pos) -> None:
