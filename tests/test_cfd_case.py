@@ -173,7 +173,7 @@ def test_a_diverging_solve_is_stopped_with_a_clear_error(tmp_path, monkeypatch, 
     started = time.monotonic()
     with pytest.raises(run.CFDError, match=expect) as err:
         run.solve(tmp_path, {}, CaseSettings(), StopRule(), supply_temp_c=18.0)
-    assert "below the supply air 18.00 degC" in str(err.value) or "nan" in str(err.value)
+    assert "below the supply air 18.00 °C" in str(err.value) or "nan" in str(err.value)
     assert time.monotonic() - started < 30                     # killed, not waited for
 
 

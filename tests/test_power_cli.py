@@ -109,10 +109,14 @@ def test_devicetype_survives_a_trip_through_dctwin():
 def test_import_into_a_layout(tmp_path):
     target = tmp_path / "room.yaml"
     target.write_text(bundled_layout("ab_failover_room").read_text())
+    original = target.read_text()
     code, _, stderr = run_main(["import-devicetypes", str(GX8), "--layout", str(target)])
     assert code == 0, stderr
-    assert "1 models added, 0 replaced" in stderr
+    assert "1 model added, 0 replaced" in stderr and "imported 1 device type from" in stderr
     assert (tmp_path / "room.yaml.bak").exists()
+    # the file is edited, not rewritten: every line of it (comments too) is still there, in order
+    kept = iter(target.read_text().splitlines())
+    assert all(line in kept for line in original.splitlines())
     layout = load_layout(target)
     assert [t.model for t in layout.equipment_types] == ["acme-gx8"]
     text = target.read_text().replace("{model: dgx-h100, position_u: 1}",
@@ -120,7 +124,7 @@ def test_import_into_a_layout(tmp_path):
     target.write_text(text)
     assert load_layout(target).racks[0].power_kw == pytest.approx(6.3 + 0.75)
     code, _, stderr = run_main(["import-devicetypes", str(DATA), "--layout", str(target)])
-    assert code == 0 and "1 models added, 1 replaced" in stderr
+    assert code == 0 and "1 model added, 1 replaced" in stderr
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -75,7 +75,7 @@ def _progress_printer(quiet: bool):
         if quiet or p.iteration % 25:
             return
         means = p.running_means_c.values()
-        span = f", running means {min(means):.2f}-{max(means):.2f} degC" if means else ""
+        span = f", running means {min(means):.2f}-{max(means):.2f} °C" if means else ""
         res = max(p.residuals.values(), default=0.0)
         print(f"\riter {p.iteration}/{p.max_iter}  max residual {res:.1e}  averaged {p.averaged_iters}"
               f"{span}   ", end="", file=sys.stderr, flush=True)
@@ -142,7 +142,7 @@ def _summary(result: dict, out: Path) -> str:
         lines.append(f"{rid:<10}{r['inlet_mean_c']:>8.2f}{r['inlet_max_c']:>8.2f}{r['inlet_lower_c']:>8.2f}"
                      f"{r['inlet_middle_c']:>8.2f}{r['inlet_upper_c']:>8.2f}")
     for uid, u in result["cooling_units"].items():
-        ret = "-" if u["return_temp_c"] is None else f"{u['return_temp_c']:.2f} degC"
+        ret = "-" if u["return_temp_c"] is None else f"{u['return_temp_c']:.2f} °C"
         lines.append(f"{uid}: {u['state']}, return {ret}, load {u['load_kw']:.1f} kW")
     e, c = result["energy_balance"], result["cfd"]
     lines.append(f"energy: IT {e['it_power_kw']:.1f} kW, removed {e['removed_kw']:.1f} kW ({e['error_pct']:+.2f} %)")

@@ -274,8 +274,8 @@ def _diverged(st: dict, supply_temp_c: Optional[float], budget: Optional[HeatBud
         if not math.isfinite(value):
             return f"{name} mean temperature is {value}"
         if supply_temp_c is not None and value < supply_temp_c - UNDERSHOOT_K:
-            return (f"{name} mean temperature {value:.2f} degC is below the supply air "
-                    f"{supply_temp_c:.2f} degC")
+            return (f"{name} mean temperature {value:.2f} °C is below the supply air "
+                    f"{supply_temp_c:.2f} °C")
     if budget is not None and supply_temp_c is not None and st.get("it", 0) >= budget.after_iter:
         ratio = budget.ratio(st["vals"], supply_temp_c)
         if ratio is not None and not 1.0 / HEAT_RATIO_LIMIT <= ratio <= HEAT_RATIO_LIMIT:

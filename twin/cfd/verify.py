@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from twin.cfd.compare import differences
+from twin.wording import count
 
 TOLERANCE_K = 1.0          # what the fast model aims for at every rack intake (docs/thermal.md)
 
@@ -61,11 +62,11 @@ def verdict(table: dict) -> str:
     n = len(table["racks"])
     if not n:
         return "no rack in common between the two results"
-    text = (f"mean |fast - CFD| {table['mean_abs_k']:.2f} K over {n} racks, "
+    text = (f"mean |fast - CFD| {table['mean_abs_k']:.2f} K over {count(n, 'rack')}, "
             f"worst {table['worst_mean_k']:.2f} K ({table['worst_rack']})")
     out = table["outside_tolerance"]
     if out:
-        return f"{text}; {len(out)} rack(s) beyond {TOLERANCE_K:g} K: {', '.join(out)}"
+        return f"{text}; {count(len(out), 'rack')} beyond {TOLERANCE_K:g} K: {', '.join(out)}"
     return f"{text}; every rack intake within {TOLERANCE_K:g} K"
 
 

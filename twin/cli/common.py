@@ -30,13 +30,18 @@ def positive_float(text: str) -> float:
     return value
 
 
+MODEL_HELP = {"accurate": "thermal model (default accurate; preview is faster, coarser)",
+              "preview": "thermal model (default preview: this command solves many cases; "
+                         "accurate is slower, finer)"}
+
+
 def add_solve_options(parser: argparse.ArgumentParser, csv_out: bool = True,
-                      json_out: bool = True) -> None:
-    """--cell-m, --model, --json OUT, --csv OUT and --quiet, as for `dctwin simulate`."""
+                      json_out: bool = True, model: str = "accurate") -> None:
+    """--cell-m, --model, --json OUT, --csv OUT and --quiet, as for `dctwin simulate`;
+    `model` is the --model default, and --help names it."""
     parser.add_argument("--cell-m", type=positive_float, default=0.2, metavar="M",
                         help="grid cell size in metres (default 0.2)")
-    parser.add_argument("--model", choices=MODELS, default="accurate",
-                        help="thermal model (default accurate; preview is faster, coarser)")
+    parser.add_argument("--model", choices=MODELS, default=model, help=MODEL_HELP[model])
     if json_out:
         parser.add_argument("--json", metavar="OUT",
                             help="also write the results as JSON to OUT ('-': to stdout, alone)")
@@ -46,9 +51,10 @@ def add_solve_options(parser: argparse.ArgumentParser, csv_out: bool = True,
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
-def add_study_options(parser: argparse.ArgumentParser, json_out: bool = True) -> None:
+def add_study_options(parser: argparse.ArgumentParser, json_out: bool = True,
+                      model: str = "accurate") -> None:
     """The solve options of the study commands (report, sweep, place, setpoint), plus --debug."""
-    add_solve_options(parser, csv_out=False, json_out=json_out)
+    add_solve_options(parser, csv_out=False, json_out=json_out, model=model)
     parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show tracebacks of internal errors")
 

@@ -7,6 +7,7 @@ import sys
 from twin.cli.common import (EXIT_CHECK, EXIT_INPUT, EXIT_OK, InputError, add_solve_options,
                              check_outputs_to_stdout, load_layout_arg, write_output)
 from twin.cli.progress import Progress, sigint_flag
+from twin.wording import count
 
 
 def add_parser(commands) -> None:
@@ -79,13 +80,13 @@ def check_problems(result, metrics, power) -> list[str]:
     problems = []
     hot = metrics.racks_above_allowable
     if hot:
-        problems.append(f"{len(hot)} rack(s) above the ASHRAE {metrics.ashrae_class} allowable "
-                        f"{metrics.allowable_c[1]:g} degC intake: {', '.join(hot)}")
+        problems.append(f"{count(len(hot), 'rack')} above the ASHRAE {metrics.ashrae_class} allowable "
+                        f"{metrics.allowable_c[1]:g} °C intake: {', '.join(hot)}")
     failover = getattr(power, "failover", None)
     if failover is not None and not failover.ok:
         failed = sorted({v.failed for v in failover.violations})
-        problems.append(f"N-1 failover: {len(failover.violations)} problem(s) when "
-                        f"{', '.join(failed)} fail(s)")
+        problems.append(f"N-1 failover: {count(len(failover.violations), 'problem')} when "
+                        f"{', '.join(failed)} {'fails' if len(failed) == 1 else 'fail'}")
     if not result.converged:
         problems.append("the solver did not converge")
     return problems

@@ -22,6 +22,7 @@ from twin.gui.rack_power_editor import RackPowerEditor
 from twin.gui.docks import add_panel_dock
 from twin.power import analyze
 from twin.power.chain import build_chain
+from twin.wording import count
 
 BAR_KINDS = ("ups", "pdu", "busway")
 OK_BRUSH, OVER_BRUSH = (70, 130, 200), (225, 60, 60)
@@ -191,11 +192,11 @@ class PowerPanel(QWidget):
         elif f.ok:
             worst = (f"; worst case {f.worst[1]} at {f.worst[2]:.0f} % when {f.worst[0]} fails"
                      if f.worst else "")
-            self.verdict.setText(f"N-1 failover passes ({f.cases} cases){worst}")
+            self.verdict.setText(f"N-1 failover passes ({count(f.cases, 'case')}){worst}")
             self.verdict.setStyleSheet(PASS_STYLE)
         else:
-            self.verdict.setText(f"N-1 failover FAILS: {len(f.violations)} violation(s) "
-                                 f"in {f.cases} cases (click one to show it in the chain)")
+            self.verdict.setText(f"N-1 failover FAILS: {count(len(f.violations), 'violation')} "
+                                 f"in {count(f.cases, 'case')} (click one to show it in the chain)")
             self.verdict.setStyleSheet(FAIL_STYLE)
         self.violations.blockSignals(True)
         self.violations.clear()

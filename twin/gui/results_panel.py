@@ -13,6 +13,8 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QFormLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem,
                                QTabWidget, QVBoxLayout, QWidget)
 
+from twin.wording import count
+
 HOT_ROW = QColor(255, 90, 90, 110)
 # Short two-line headers so every column fits the dock; the tooltips say what each one is.
 RACK_COLUMNS = ("Rack", "Intake\nmean\n°C", "Intake\nmax\n°C", "Lower\n°C", "Middle\n°C",
@@ -179,5 +181,5 @@ class ResultsPanel(QWidget):
         s["rti"].setText(f"{_fmt(m.rti_pct, 1)} %")
         s["shi"].setText(_fmt(m.shi, 3))
         above = m.racks_above_recommended
-        s["above"].setText(f"{len(above)} rack(s)" + (f": {', '.join(above[:12])}" if above else ""))
+        s["above"].setText(count(len(above), "rack") + (f": {', '.join(above[:12])}" if above else ""))
         s["balance"].setText(f"IT {result.it_power_kw:.1f} kW, removed {result.removed_kw:.1f} kW")

@@ -12,6 +12,7 @@ from twin.power.failover import check_failover
 from twin.power.facility import annual, liquid_chiller_kw, unit_cooling
 from twin.power.flow import Flow, load_flow
 from twin.power.results import ComponentLoad, PowerResult, RackLoad
+from twin.wording import count
 
 
 def rack_loads(layout: Layout) -> dict[str, RackLoad]:
@@ -48,7 +49,7 @@ def _notes(layout: Layout, racks: dict[str, RackLoad]) -> tuple[str, ...]:
     else:
         loose = [rid for rid, r in racks.items() if not r.pdus]
         if loose:
-            notes.append(f"{len(loose)} racks have no power connection; their power counts "
+            notes.append(f"{count(len(loose), 'rack has')} no power connection; their power counts "
                          f"as IT load but loads no component: {', '.join(loose)}")
     return tuple(notes)
 

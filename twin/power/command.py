@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from twin.wording import count
+
 EXIT_OK, EXIT_INPUT = 0, 2
 COMMAND = "import-devicetypes"
 
@@ -54,7 +56,7 @@ def run_import(args) -> int:
             return code
     else:
         sys.stdout.write(dump_types(found.types))
-    print(f"imported {len(found.types)} device types from {folder}", file=sys.stderr)
+    print(f"imported {count(len(found.types), 'device type')} from {folder}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -86,5 +88,5 @@ def _add_to_layout(types, path: Path) -> int:
         return EXIT_INPUT
     except OSError as exc:
         return _fail(f"cannot write {path}: {exc.strerror or exc}")
-    print(f"{path}: {added} models added, {replaced} replaced", file=sys.stderr)
+    print(f"{path}: {count(added, 'model')} added, {replaced} replaced", file=sys.stderr)
     return EXIT_OK

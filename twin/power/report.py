@@ -5,6 +5,7 @@ import math
 from typing import Optional
 
 from twin.power.results import ComponentLoad, PowerResult, Violation
+from twin.wording import count
 
 
 def _component_dict(c: ComponentLoad) -> dict:
@@ -99,7 +100,7 @@ def _failover_lines(p: PowerResult) -> list[str]:
     f = p.failover
     if not f.cases:
         return []
-    head = f"Failover (N-1, {f.cases} cases, limit {p.limit_pct:g} % of rating): "
+    head = f"Failover (N-1, {count(f.cases, 'case')}, limit {p.limit_pct:g} % of rating): "
     if f.ok:
         head += "OK"
         if f.worst is not None:

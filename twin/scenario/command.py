@@ -6,6 +6,7 @@ import sys
 from twin.cli.common import InputError, add_study_options, load_layout_arg, write_json_output
 from twin.cli.progress import sigint_flag
 from twin.cli.study import add_executor_options, run_study_command, study_executor, study_runner
+from twin.wording import count
 
 
 def add_parsers(commands) -> None:
@@ -22,16 +23,14 @@ def add_parsers(commands) -> None:
                        help="candidates solved after the pre-rank (default 12)")
     place.add_argument("--confirm", type=int, default=0, metavar="M",
                        help="re-solve the leading M with the accurate model (default 0)")
-    add_study_options(place, json_out=False)
+    add_study_options(place, json_out=False, model="preview")
     add_executor_options(place)
-    place.set_defaults(model="preview")
     sp = commands.add_parser(
         "setpoint", help="warmest supply temperature and least airflow inside the recommended range",
         description="Search the warmest uniform supply temperature change, and the least airflow, "
                     "that keep every rack intake inside the ASHRAE recommended range.")
     sp.add_argument("layout", metavar="LAYOUT", help="layout file (YAML)")
-    add_study_options(sp)
-    sp.set_defaults(model="preview")
+    add_study_options(sp, model="preview")
 
 
 def run_place(args) -> int:
@@ -60,10 +59,10 @@ def _place(args) -> int:
         return 0
     for n, cand in enumerate(ranked, 1):
         where = ", ".join(f"({x:g}, {y:g})" for x, y in cand.positions_m)
-        print(f"{n}. facing {cand.facing} at {where}: worst intake {cand.worst_inlet_c:.1f} degC")
+        print(f"{n}. facing {cand.facing} at {where}: worst intake {cand.worst_inlet_c:.1f} °C")
         for reason in cand.reasons:
             print(f"     {reason}")
-    print(f"{runner.solves} solves, {runner.solve_seconds:.1f} s")
+    print(f"{count(runner.solves, 'solve')}, {runner.solve_seconds:.1f} s")
     return 0
 
 

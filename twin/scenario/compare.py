@@ -152,10 +152,10 @@ def verdict(deltas: dict, scen: Outcome) -> dict:
              if (deltas["racks"].get(r, {}).get("inlet_max_delta_k") or 0.0) > WORSE_K]
     problems = []
     if new:
-        problems.append(f"racks newly above the allowable {allowable:g} degC intake maximum: "
+        problems.append(f"racks newly above the allowable {allowable:g} °C intake maximum: "
                         + ", ".join(new))
     if worse:
-        problems.append(f"racks already above {allowable:g} degC get more than {WORSE_K:g} K "
+        problems.append(f"racks already above {allowable:g} °C get more than {WORSE_K:g} K "
                         "hotter: " + ", ".join(worse))
     if deltas["dark_racks"]:
         problems.append("racks without power: " + ", ".join(deltas["dark_racks"]))
@@ -164,11 +164,11 @@ def verdict(deltas: dict, scen: Outcome) -> dict:
                         + ", ".join(deltas["newly_overloaded"]))
     warnings = []
     if already:
-        warnings.append(f"already above the allowable {allowable:g} degC in the baseline: "
+        warnings.append(f"already above the allowable {allowable:g} °C in the baseline: "
                         + ", ".join(already))
     if deltas["newly_above_recommended"]:
         warnings.append(f"racks newly above the recommended {scen.metrics.recommended_c[1]:g} "
-                        "degC: " + ", ".join(deltas["newly_above_recommended"]))
+                        "°C: " + ", ".join(deltas["newly_above_recommended"]))
     holds = not problems
     summary = f"{scen.name}: {'HOLDS' if holds else 'FAILS'}" + (
         f" ({'; '.join(problems)})" if problems else "")

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from twin.thermal import SolveCancelled, SolverError
+from twin.wording import count
 
 Progress = Optional[Callable[[float, str], None]]
 POLL_S = 0.2                   # how often the client checks cancel while cases run
@@ -192,7 +193,7 @@ class DaskExecutor(LocalExecutor):
                     cancel_event.set()
                     self.client.cancel(list(pending))
                     self.close()
-                    raise SolveCancelled(f"cancelled with {len(pending)} of {len(cases)} cases left")
+                    raise SolveCancelled(f"cancelled with {len(pending)} of {count(len(cases), 'case')} left")
                 try:
                     done, pending = wait(list(pending), timeout=POLL_S,
                                          return_when="FIRST_COMPLETED")
@@ -204,8 +205,8 @@ class DaskExecutor(LocalExecutor):
                     runner.store(case, results[case.key])
                     if progress:
                         progress(len(results) / len(cases),
-                                 f"{len(results)}/{len(cases)} cases solved on {self.workers} "
-                                 f"workers, last: {case.label}")
+                                 f"{len(results)}/{count(len(cases), 'case')} solved on "
+                                 f"{count(self.workers, 'worker')}, last: {case.label}")
         except BaseException:                # a failed case, or Ctrl-C: stop the others too
             if not self.closed:
                 cancel_event.set()

@@ -202,10 +202,10 @@ def _score(layout, cand, placed, applied_result) -> None:
 def explain(cand: Candidate, base, pool_size: int) -> list[str]:
     """Why a candidate ranks where it does, in a few short lines."""
     worst_before = max(float(r.inlet_max_c) for r in base.result.racks.values())
-    lines = [f"worst intake in the room {cand.worst_inlet_c:.1f} degC after placing "
-             f"({cand.worst_inlet_c - worst_before:+.1f} K against {worst_before:.1f} degC today)",
-             f"the new racks draw air at up to {cand.new_racks_inlet_c:.1f} degC",
-             f"air in front of the spot today: {cand.local_air_c:.1f} degC "
+    lines = [f"worst intake in the room {cand.worst_inlet_c:.1f} °C after placing "
+             f"({cand.worst_inlet_c - worst_before:+.1f} K against {worst_before:.1f} °C today)",
+             f"the new racks draw air at up to {cand.new_racks_inlet_c:.1f} °C",
+             f"air in front of the spot today: {cand.local_air_c:.1f} °C "
              f"(coolest spots of {pool_size} free positions facing a cold aisle were solved)",
              f"nearest running cooling unit {cand.nearest_unit} at {cand.nearest_unit_m:.1f} m"]
     if cand.power_headroom_kw is not None:

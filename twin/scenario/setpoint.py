@@ -14,6 +14,7 @@ from twin.model import Layout
 from twin.model.scenarios import Edit
 from twin.scenario.apply import apply_scenario
 from twin.scenario.compare import Outcome, evaluate
+from twin.wording import count
 
 
 @dataclass
@@ -88,10 +89,10 @@ def format_setpoint(r: SetpointResult, annual_hours: Optional[float] = 8760.0) -
         return ("Some racks are already outside the recommended range at today's setpoints; "
                 "fix those first (no warmer setpoint is safe).\n")
     lines = [f"Warmest safe supply: +{r.supply_offset_k:.1f} K "
-             f"({', '.join(f'{k} {v:.1f} degC' for k, v in r.supply_temps_c.items())})",
+             f"({', '.join(f'{k} {v:.1f} °C' for k, v in r.supply_temps_c.items())})",
              f"  cooling power {r.base_cooling_kw:.1f} -> {r.warmer_cooling_kw:.1f} kW, "
              f"saves {r.saved_kw:.1f} kW ({r.saved_kw * annual_hours / 1000:.0f} MWh a year)",
              f"Least safe airflow at today's setpoints: {r.airflow_scale * 100:.0f} % "
              f"(cooling power {r.less_air_cooling_kw:.1f} kW)",
-             f"{r.solves} solves"]
+             count(r.solves, "solve")]
     return "\n".join(lines) + "\n"

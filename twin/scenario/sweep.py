@@ -7,6 +7,7 @@ from twin.model import Layout
 from twin.scenario.apply import apply_scenario, fail_edits
 from twin.scenario.compare import Outcome, evaluate
 from twin.scenario.runner import layout_hash
+from twin.wording import count
 
 
 @dataclass
@@ -109,7 +110,7 @@ def _problems(out: Outcome, base: Outcome) -> list[str]:
 def format_sweep(result: SweepResult) -> str:
     """A plain-text table: rack, baseline and worst intake max, and the failure that causes it."""
     model = f", {result.model} model" if result.model else ""
-    lines = [f"N-1 sweep, {len(result.cases)} cases{model} (allowable {result.allowable_c:g} degC)", "",
+    lines = [f"N-1 sweep, {count(len(result.cases), 'case')}{model} (allowable {result.allowable_c:g} °C)", "",
              f"{'rack':<10} {'baseline':>9} {'worst':>9}  worst case"]
     for rid in sorted(result.worst_inlet_max_c, key=lambda r: -result.worst_inlet_max_c[r]):
         w = result.worst_inlet_max_c[rid]
@@ -124,11 +125,11 @@ def format_sweep(result: SweepResult) -> str:
         found = result.case_failures.get(cid) or []
         lines.append(f"  {cid} fails: " + ("OK" if not found else "FAILS: " + "; ".join(found)))
     if result.confirmed:
-        lines += ["", f"Hottest {len(result.confirmed)} cases confirmed with the accurate model "
+        lines += ["", f"Hottest {count(len(result.confirmed), 'case')} confirmed with the accurate model "
                   f"(hottest rack intake, accurate against {result.model}):"]
         for cid, c in result.confirmed.items():
             found = c["problems"]
-            lines.append(f"  {cid} fails: {c['hottest_inlet_max_c']:.1f} degC "
+            lines.append(f"  {cid} fails: {c['hottest_inlet_max_c']:.1f} °C "
                          f"({result.model} {c['ranked_hottest_inlet_max_c']:.1f}; accurate baseline "
                          f"{c['baseline_hottest_inlet_max_c']:.1f}): "
                          + ("OK" if not found else "FAILS: " + "; ".join(found)))

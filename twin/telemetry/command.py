@@ -17,6 +17,7 @@ from twin.telemetry.nvml import NO_DRIVER, NvmlSource
 from twin.telemetry.poller import DEFAULT_INTERVAL_S
 from twin.telemetry.replay import Recording
 from twin.telemetry.sample import OFF, Frame
+from twin.wording import count
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
@@ -174,17 +175,16 @@ def replay_power(layout, path: str, at: Optional[str] = None) -> LivePower:
 
 def describe(live: LivePower) -> list[str]:
     """Lines for stderr: time, racks on live power, unmapped GPUs, silent hosts."""
-    lines = [f"telemetry at {format_timestamp(live.timestamp_s)}: {len(live.racks)} racks on "
+    lines = [f"telemetry at {format_timestamp(live.timestamp_s)}: {count(len(live.racks), 'rack')} on "
              "live power"]
     for rack in live.racks.values():
         flag = " (stale)" if rack.stale else ""
         lines.append(f"  {rack.rack_id}: design {rack.design_kw:.1f} kW -> live {rack.live_kw:.1f} "
-                     f"kW from {len(rack.hosts)} hosts{flag}")
+                     f"kW from {count(len(rack.hosts), 'host')}{flag}")
     if live.unmapped:
         names = ", ".join(f"{h}/{g}" for h, g in live.unmapped[:12])
         more = f" and {len(live.unmapped) - 12} more" if len(live.unmapped) > 12 else ""
-        count = len(live.unmapped)
-        lines.append(f"warning: {count} GPU{'s' if count != 1 else ''} in no rack: {names}{more} "
+        lines.append(f"warning: {count(len(live.unmapped), 'GPU')} in no rack: {names}{more} "
                      "(bind their hosts in the layout's telemetry section)")
     if live.silent_hosts:
         lines.append(f"warning: no data for mapped hosts: {', '.join(live.silent_hosts)}")

@@ -369,7 +369,7 @@ class RansState:
         racks = self.monitor_values()[:self.geo.n_racks]
         hottest = float(racks.max()) if len(racks) else float("nan")
         return (f"iteration {it} ({phase}), heat balance {self.energy_error_pct():+.1f} %, "
-                f"hottest intake {hottest:.2f} degC")
+                f"hottest intake {hottest:.2f} °C")
 
     def averaged_fields(self):
         if self.n_avg == 0:
