@@ -169,3 +169,23 @@ def test_bundled_layouts_change_only_the_edited_lines(name, tmp_path):
     changed = [(a, b) for a, b in zip(before, after) if a != b]
     # a quarter turn swaps the footprint about its centre: position, size and facing
     assert [b.split(":")[0].strip() for _, b in changed] == ["state", "position_m", "size_m", "facing"]
+
+
+def test_the_network_section_is_spliced_without_the_splice_knowing_it():
+    original = bundled_layout("default_hall").read_text()
+    layout = loads_layout(original)
+    switches = layout.network.switches
+    switches[0].ports = 48
+    spine = copy.deepcopy(switches[4])
+    spine.id = "SPINE-3"
+    switches.append(spine)
+    layout.network.links.append(("LEAF-A", "SPINE-3"))
+    text = layout_text(layout)
+    assert loads_layout(text) == layout
+    before, after = original.splitlines(), text.splitlines()
+    added = [line for line in after if line not in before]
+    removed = [line for line in before if line not in after]
+    assert len(removed) == 2 and len(added) == 3                  # LEAF-A and links changed, SPINE-3 new
+    assert "    - {id: SPINE-3, kind: spine, rack: B7, ports: 64}" in added
+    assert any(line.startswith("    - {id: LEAF-A, kind: leaf, rack: A6, ports: 48,") for line in added)
+    assert "  # Leaf/spine fabric: each leaf serves the 12 racks of its row and links to both spines." in after
