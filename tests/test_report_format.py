@@ -148,3 +148,12 @@ def test_racks_without_power_lead_the_verdict():
     assert f.lead[0] == "The scenario “fail CRAH-2” leaves 2 racks without power: B2, B10."
     assert f.lead[1].startswith("It raises rack intake maxima by 0.3 to 0.5 K")
     assert f.broken == ["2 racks lose power: B2, B10"]
+
+
+def test_two_maps_share_a_page_and_a_large_hall_gets_a_page_per_map():
+    from twin.report.figures import map_size_in
+    for room in ((7.2, 6.0), (12.0, 12.0), (6.0, 14.0), (30.0, 4.0)):
+        height_in, width_in, plot_h = map_size_in(*room)
+        assert 2 * height_in < 10.0 and width_in <= 7.0, room     # A4 text height ~10.4 in
+    height_in, width_in, plot_h = map_size_in(19.8, 22.8)
+    assert 6.0 < plot_h <= 7.0 and height_in < 10.0 and width_in <= 7.0

@@ -15,7 +15,7 @@ TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 MARGINS_MM = (16, 14, 16, 12)          # left, top, right, bottom
 FOOTER_IN = 0.4
 LAYOUT_DPI = 96
-SMALL_TABLE_ROWS = 12                  # a table this short stays on its heading's page
+SMALL_TABLE_ROWS = 18                  # a table (key figures) or list this short stays whole
 
 
 def _app():

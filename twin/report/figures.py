@@ -27,6 +27,7 @@ RC = {"svg.fonttype": "none", "svg.hashsalt": "dctwin", "font.size": 9,
       "font.family": "DejaVu Sans", "axes.titlesize": 10, "axes.titleweight": "bold"}
 FRONT_RGB, REAR_RGB = "#2b6cb0", "#c53030"
 FAILED_RGB = "#c00000"
+LARGE_ROOM_M = 15.0            # a room longer than this gets a full-page map
 ARROW_ROOM_IN = 0.55           # kept free above a map's colour bar for the north arrow
 
 
@@ -101,12 +102,13 @@ def floor_map(plane: np.ndarray, cell_m: float, layout, lo: float, hi: float, ti
 
 
 def map_size_in(room_x_m: float, room_y_m: float) -> tuple[float, float, float]:
-    """(height, width, plot height) of a map: two fit on an A4 page; a deep room gets a
-    narrower map."""
+    """(height, width, plot height) of a map: two fit on an A4 page; a hall larger than
+    LARGE_ROOM_M gets a page of its own so its rack labels stay legible."""
     plot_w = 5.6
     plot_h = plot_w * room_y_m / max(room_x_m, 1e-6)
-    if plot_h > 3.2:
-        plot_w, plot_h = plot_w * 3.2 / plot_h, 3.2
+    tallest = 7.0 if max(room_x_m, room_y_m) > LARGE_ROOM_M else 3.2
+    if plot_h > tallest:
+        plot_w, plot_h = plot_w * tallest / plot_h, tallest
     plot_h = max(plot_h, 1.2)
     return plot_h + 0.9, min(plot_w + 1.4, WIDTH_IN), plot_h
 
@@ -148,13 +150,16 @@ def _points_per_metre(ax, layout) -> float:
 
 
 def _label(ax, text: str, x, y, w, d, scale_pt: float, colour: str, bold: bool = False) -> None:
-    """The id centred in its box, turned when the box is tall, sized to fit (4-8 pt)."""
+    """The id centred in its box, turned when the box is tall, sized to fit (3.5-8 pt); a
+    label that cannot fit is left out, except a failed unit's (bold), kept at 5 pt."""
     lines = text.split("\n")
     vertical = d > 1.4 * w
     along, across = (d, w) if vertical else (w, d)
     longest = max(len(s) for s in lines)
     size = min(8.0, 0.9 * along * scale_pt / (0.62 * longest), 0.8 * across * scale_pt / (1.25 * len(lines)))
-    if size < 3.5:
+    if bold:
+        size = max(size, 5.0)
+    elif size < 3.5:
         return
     ax.text(x + w / 2, y + d / 2, text, ha="center", va="center", fontsize=size, color=colour,
             rotation=90 if vertical else 0, fontweight="bold" if bold else "normal",
