@@ -133,11 +133,16 @@ def _kept_bottom(heading, layout) -> float:
 
 
 def write_pdf(html_text: str, path: str) -> int:
-    """Lay out the report HTML on A4 pages, number them, write `path`; the page count."""
-    from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+    """Lay out the report HTML on A4 pages, number them, write `path` (atomically: a reader
+    sees the old file or the whole new one); the page count."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt
     from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+    from twin.files import write_bytes_atomic
     _app()
-    writer = QPdfWriter(path)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setPageSize(QPageSize(QPageSize.A4))
     writer.setPageMargins(QMarginsF(*MARGINS_MM), QPageLayout.Millimeter)
     writer.setResolution(300)
@@ -176,4 +181,6 @@ def write_pdf(html_text: str, path: str) -> int:
             painter.drawText(line, int(Qt.AlignRight | Qt.AlignVCenter), f"Page {index + 1} of {pages}")
     finally:
         painter.end()
+    buffer.close()
+    write_bytes_atomic(path, bytes(data.data()))
     return pages
