@@ -81,7 +81,7 @@ def _keep_headings_with_next(doc, page_h: float) -> None:
 
 def _keep_small_tables_whole(doc, page_h: float) -> None:
     """Move a table of at most SMALL_TABLE_ROWS rows that would cross a page boundary to the
-    next page, with the short paragraph that introduces it."""
+    next page, with the heading and short paragraph that introduce it."""
     from PySide6.QtGui import QTextCursor, QTextFormat, QTextTable
     layout = doc.documentLayout()
     for frame in doc.rootFrame().childFrames():
@@ -90,17 +90,32 @@ def _keep_small_tables_whole(doc, page_h: float) -> None:
         rect = layout.frameBoundingRect(frame)
         if rect.height() >= page_h or int(rect.top() // page_h) == int((rect.bottom() - 1) // page_h):
             continue
-        intro = doc.findBlock(frame.firstPosition() - 1)
-        intro_rect = layout.blockBoundingRect(intro)
-        if intro.isValid() and intro.blockFormat().headingLevel() == 0 \
-                and "\ufffc" not in intro.text() and intro_rect.height() < 0.1 * page_h:
-            fmt = intro.blockFormat()
+        first = _lead_in(doc.findBlock(frame.firstPosition() - 1), layout, page_h)
+        if first is not None:
+            fmt = first.blockFormat()
             fmt.setPageBreakPolicy(QTextFormat.PageBreak_AlwaysBefore)
-            QTextCursor(intro).setBlockFormat(fmt)
+            QTextCursor(first).setBlockFormat(fmt)
         else:
             fmt = frame.format()
             fmt.setPageBreakPolicy(QTextFormat.PageBreak_AlwaysBefore)
             frame.setFormat(fmt)
+
+
+def _lead_in(block, layout, page_h: float):
+    """The first of the headings and short paragraphs (at most three) that end at `block`
+    and introduce what follows it; None when `block` is neither."""
+    first = None
+    for _ in range(3):
+        if not block.isValid() or "\ufffc" in block.text() or block.textList() is not None:
+            break
+        if block.blockFormat().headingLevel() == 0 and \
+                layout.blockBoundingRect(block).height() >= 0.1 * page_h:
+            break
+        first = block
+        if block.blockFormat().headingLevel() > 0:
+            break                       # a heading starts what it introduces
+        block = block.previous()
+    return first
 
 
 def _kept_bottom(heading, layout) -> float:

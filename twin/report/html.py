@@ -27,7 +27,7 @@ table.box td{padding:8px 12px;text-align:left}
 .bad{color:#b00000;font-weight:bold}.warn{color:#8a5a00}.ok{color:#216e21;font-weight:bold}
 .sub{color:#555;font-size:9pt}.fig{text-align:center;margin:.6em 0 1em}
 .fig svg{height:auto}
-@media print{.fig,table.box{page-break-inside:avoid}}"""
+@media print{.fig,table.box{page-break-inside:avoid}h2,h3{page-break-after:avoid}}"""
 
 VERDICT_BG = {True: "#e6f4e6", False: "#fbe4e4"}
 PREVIEW_BG = "#fff3cd"
