@@ -78,3 +78,63 @@ def test_a_folder_in_the_way_is_an_error_not_replaced(tmp_path):
     with pytest.raises(IsADirectoryError):
         write_text_atomic(tmp_path / "out.json", "{}\n")
     assert (tmp_path / "out.json").is_dir()
+
+
+# -- folders ----------------------------------------------------------------------
+
+def fill_with(files: dict):
+    def fill(work):
+        for name, text in files.items():
+            (work / name).write_text(text)
+        return list(files)
+    return fill
+
+
+def test_a_folder_is_renamed_into_place_whole(tmp_path):
+    from twin.files import write_folder_atomic
+    written = write_folder_atomic(tmp_path / "rep", fill_with({"a.csv": "1\n", "b.csv": "2\n"}))
+    assert written == ["a.csv", "b.csv"]
+    assert sorted(os.listdir(tmp_path / "rep")) == ["a.csv", "b.csv"]
+    assert os.listdir(tmp_path) == ["rep"]
+
+
+def test_a_non_empty_folder_is_refused_before_anything_is_written(tmp_path):
+    from twin.files import FolderNotEmptyError, write_folder_atomic
+    (tmp_path / "rep").mkdir()
+    (tmp_path / "rep" / "a.csv").write_text("old\n")
+    calls = []
+    with pytest.raises(FolderNotEmptyError):
+        write_folder_atomic(tmp_path / "rep", lambda work: calls.append(work) or [])
+    assert calls == [] and (tmp_path / "rep" / "a.csv").read_text() == "old\n"
+
+
+def test_a_failed_swap_puts_every_old_file_back(tmp_path, monkeypatch):
+    from twin import files
+    rep = tmp_path / "rep"
+    rep.mkdir()
+    for name in ("a.csv", "b.csv", "keep.txt"):
+        (rep / name).write_text(f"old {name}\n")
+    real_replace, placed = os.replace, []
+
+    def replace_failing_on_the_second_placement(src, dst):
+        if str(src).endswith(".tmp/b.csv"):
+            raise OSError(5, "Input/output error")
+        placed.append((str(src), str(dst)))
+        return real_replace(src, dst)
+    monkeypatch.setattr(files.os, "replace", replace_failing_on_the_second_placement)
+    with pytest.raises(OSError, match="Input/output"):
+        files.write_folder_atomic(rep, fill_with({"a.csv": "new\n", "b.csv": "new\n"}),
+                                  replace=True, owned=("a.csv", "b.csv", "c.csv"))
+    assert any(s.endswith(".tmp/a.csv") and d == str(rep / "a.csv") for s, d in placed)
+    assert {p.name: p.read_text() for p in rep.iterdir()} == {
+        "a.csv": "old a.csv\n", "b.csv": "old b.csv\n", "keep.txt": "old keep.txt\n"}
+    assert os.listdir(tmp_path) == ["rep"]
+
+
+def test_writing_a_folder_through_a_symlink_keeps_the_link(tmp_path):
+    from twin.files import write_folder_atomic
+    (tmp_path / "real").mkdir()
+    (tmp_path / "out").symlink_to("real")
+    write_folder_atomic(tmp_path / "out", fill_with({"a.csv": "1\n"}))
+    assert (tmp_path / "out").is_symlink()
+    assert os.listdir(tmp_path / "real") == ["a.csv"]

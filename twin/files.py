@@ -3,16 +3,18 @@
 The one writer for every file dctwin puts at a user's path (layouts, JSON,
 CSV, reports, plots). A symlink is followed: its target is replaced and the
 link stays a link. A read-only file is refused (ReadOnlyError), never
-replaced.
+replaced. `write_folder_atomic` writes a set of files (a report) whole or
+not at all.
 """
 from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 import tempfile
 from pathlib import Path
-from typing import Union
+from typing import Callable, Iterable, Union
 
 PathLike = Union[str, os.PathLike]
 NEW_FILE_MODE = 0o644
@@ -20,6 +22,10 @@ NEW_FILE_MODE = 0o644
 
 class ReadOnlyError(PermissionError):
     """The file to replace is read-only, so dctwin leaves it as it is."""
+
+
+class FolderNotEmptyError(FileExistsError):
+    """The output folder exists and holds files; replacing them needs an explicit request."""
 
 
 def resolve_target(path: PathLike) -> Path:
@@ -113,3 +119,94 @@ def fsync_folder(folder: PathLike) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def write_folder_atomic(folder: PathLike, fill: Callable[[Path], list], replace: bool = False,
+                        owned: Iterable[str] = ()) -> list:
+    """Put the files `fill(temp_folder)` writes into `folder`: all of them or none.
+
+    `fill` writes into a hidden temporary folder next to `folder` and returns
+    the names it wrote; only then are they moved in. An absent or empty
+    `folder` is replaced by the finished one in one rename. A non-empty one is
+    refused (FolderNotEmptyError, before `fill` runs) unless `replace`: then
+    the files named `owned` or written are swapped in, a failure restores the
+    old ones, and other files in the folder are kept. On any error nothing
+    new is left behind.
+    """
+    final = resolve_target(folder)
+    if final.exists() and not final.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "exists and is not a folder", str(final))
+    if _holds_files(final) and not replace:
+        raise FolderNotEmptyError(errno.EEXIST, "the folder exists and is not empty", str(final))
+    created = _make_parents(final.parent)
+    try:
+        work = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
+    except BaseException:
+        _remove_created(created, final.parent)
+        raise
+    try:
+        os.chmod(work, 0o755)
+        written = list(fill(work))
+        if _holds_files(final):
+            _swap_files(work, final, set(owned) | set(written))
+        else:
+            os.replace(work, final)   # onto an absent or empty folder: one atomic rename
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        _remove_created(created, final.parent)
+        raise
+    fsync_folder(final.parent)
+    return written
+
+
+def _holds_files(folder: Path) -> bool:
+    return folder.is_dir() and any(folder.iterdir())
+
+
+def _make_parents(parent: Path):
+    """Create `parent` and its missing ancestors; the topmost one created, or None."""
+    top = None
+    for ancestor in (parent, *parent.parents):
+        if ancestor.exists():
+            break
+        top = ancestor
+    parent.mkdir(parents=True, exist_ok=True)
+    return top
+
+
+def _remove_created(top, parent: Path) -> None:
+    """Remove the (now empty) folders `_make_parents` created, innermost first."""
+    if top is None:
+        return
+    folder = parent
+    while True:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        if folder == top:
+            return
+        folder = folder.parent
+
+
+def _swap_files(work: Path, final: Path, names: set) -> None:
+    """Move the finished files into a folder in use, old ones aside first; undone on failure."""
+    aside = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".old", dir=final.parent))
+    moved, placed = [], []
+    try:
+        for name in sorted(names):
+            if os.path.lexists(final / name):
+                os.replace(final / name, aside / name)
+                moved.append(name)
+        for name in sorted(os.listdir(work)):
+            os.replace(work / name, final / name)
+            placed.append(name)
+    except BaseException:
+        for name in placed:
+            os.replace(final / name, work / name)
+        for name in moved:
+            os.replace(aside / name, final / name)
+        shutil.rmtree(aside, ignore_errors=True)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)
