@@ -24,7 +24,7 @@ KINDS = {"scenario": "Layout scenarios", "unit": "Fail cooling unit",
          "power": "Fail power component"}
 POWER_GROUPS = ("utility_feeds", "ups", "pdus")
 REPORT_FILES = ("report.html", "report.pdf", "racks.csv", "cooling_units.csv", "power.csv",
-                "report.json")
+                "report.json")                 # twin.report.REPORT_FILES, without importing it
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ def export_work(layout: Layout, applied: Applied, folder: str):
         study = run_study(layout, applied, runner)
         staged.stage(2, "writing report.html, CSV and JSON")
         try:
-            names = write_report(study, folder)
+            names = write_report(study, folder, replace=True)   # the user agreed to replace
         except OSError as exc:
             raise ReportWriteError(folder, exc) from None
         return study, names

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import sys
 
-from twin.cli.common import InputError, add_study_options, load_layout_arg, write_json_output
+from twin.cli.common import (EXIT_CHECK, EXIT_OK, STDOUT, InputError, add_check_option,
+                             add_study_options, load_layout_arg, write_json_output)
 from twin.cli.progress import sigint_flag
 from twin.cli.study import add_executor_options, run_study_command, study_executor, study_runner
 
@@ -20,7 +21,11 @@ def add_parsers(commands) -> None:
     which.add_argument("--scenario", metavar="NAME", help="a scenario in the layout's scenarios list")
     which.add_argument("--fail", metavar="ID", nargs="+", action="extend",
                        help="fail these cooling units or power components")
-    rep.add_argument("--out", metavar="DIR", required=True, help="folder for the report files")
+    rep.add_argument("--out", metavar="DIR", required=True,
+                     help="folder for the report files (created; written whole or not at all)")
+    rep.add_argument("--force", action="store_true",
+                     help="replace the report files in an existing non-empty --out folder")
+    add_check_option(rep, "the scenario fails (the report is still written)")
     rep.add_argument("--pdf", action="store_true",
                      help="also write report.pdf (needs the desktop app's Qt)")
     rep.add_argument("--minutes", type=float, default=10.0, help="ride-through horizon (default 10)")
@@ -36,11 +41,13 @@ def add_parsers(commands) -> None:
     sw.add_argument("--confirm", type=int, default=0, metavar="M",
                     help="re-solve the hottest M cases with the accurate model (default 0)")
     add_study_options(sw)
+    add_check_option(sw, "a failure case breaks something the baseline does not")
     add_executor_options(sw)
 
 
 def run_report(args) -> int:
-    """Load, apply the scenario, solve both, write the report files."""
+    """Load, apply the scenario, solve both, write the report files (all or none)."""
+    from twin.files import FolderNotEmptyError
     from twin.report import run_study, write_report
     from twin.scenario import ScenarioError, apply_scenario, fail_edits, find_scenario
     from twin.thermal import SolverError
@@ -50,6 +57,8 @@ def run_report(args) -> int:
         applied = apply_scenario(layout, chosen)
     except ScenarioError as exc:
         raise InputError(str(exc)) from None
+    pdf = _pdf_writer() if args.pdf else None            # refused before the solves
+    _check_out_folder(args.out, args.force)
     runner, progress = study_runner(args, warm_start=False)    # figures equal `dctwin simulate`
     try:
         with sigint_flag() as cancelled:
@@ -60,20 +69,40 @@ def run_report(args) -> int:
     finally:
         progress.finish()
     try:
-        names = write_report(study, args.out)
+        names = write_report(study, args.out, replace=args.force, pdf=pdf)
+    except FolderNotEmptyError:
+        raise InputError(f"{args.out} exists and is not empty; use --force to replace "
+                         "its report files") from None
     except OSError as exc:
         raise InputError(f"cannot write the report into {args.out}: {exc.strerror or exc}") from None
-    if args.pdf:
-        names.append(_write_pdf(study, args.out))
-    print(study.deltas["verdict"]["summary"])
+    verdict = study.deltas["verdict"]
+    print(verdict["summary"])
     print(f"wrote {', '.join(names)} to {args.out} ({runner.solves} solves, "
           f"{runner.solve_seconds:.1f} s)")
-    return 0
+    return _check_exit(args, [] if verdict["holds"] else verdict["problems"])
 
 
-def _write_pdf(study, folder: str) -> str:
-    """report.pdf of the study (its figures as PNG), via Qt (twin.gui); InputError without Qt."""
+def _check_out_folder(folder: str, force: bool) -> None:
+    """Refuse a non-empty --out without --force before any solve (write_report checks again)."""
     import os
+    if os.path.isdir(folder) and os.listdir(folder) and not force:
+        raise InputError(f"{folder} exists and is not empty; use --force to replace "
+                         "its report files")
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise InputError(f"--out {folder} exists and is not a folder")
+
+
+def _check_exit(args, problems: list) -> int:
+    """With --check, each problem as `dctwin: check failed: ...` on stderr and exit 3."""
+    if not getattr(args, "check", False) or not problems:
+        return EXIT_OK
+    for problem in problems:
+        print(f"dctwin: check failed: {problem}", file=sys.stderr)
+    return EXIT_CHECK
+
+
+def _pdf_writer():
+    """pdf(study, path): report.pdf via Qt (twin.gui); InputError when Qt is missing."""
     from twin.cli.common import gui_available
     from twin.report.html import render
     if not gui_available():
@@ -82,8 +111,7 @@ def _write_pdf(study, folder: str) -> str:
         from twin.gui.report_pdf import write_pdf
     except ImportError as exc:
         raise InputError(f"--pdf needs Qt: {exc}") from None
-    write_pdf(render(study, vector=False), os.path.join(folder, "report.pdf"))
-    return "report.pdf"
+    return lambda study, path: write_pdf(render(study, vector=False), path)
 
 
 def run_sweep(args) -> int:
@@ -110,6 +138,7 @@ def _sweep(args) -> int:
             progress.finish()
     if args.json:
         write_json_output(args.json, {**result.to_dict(), "solves": runner.solves})
-    if args.json != "-":
+    if args.json != STDOUT:
         sys.stdout.write(format_sweep(result))
-    return 0
+    return _check_exit(args, [f"{cid} fails: {'; '.join(found)}"
+                              for cid, found in result.case_failures.items() if found])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from twin.cli.common import InputError, add_study_options, load_layout_arg, write_json_output
+from twin.cli.common import STDOUT, InputError, add_study_options, load_layout_arg, write_json_output
 from twin.cli.progress import sigint_flag
 from twin.cli.study import add_executor_options, run_study_command, study_executor, study_runner
 from twin.wording import count
@@ -81,7 +81,7 @@ def run_setpoint(args) -> int:
         progress.finish()
     if args.json:
         write_json_output(args.json, result.to_dict())
-    if args.json != "-":
+    if args.json != STDOUT:
         sys.stdout.write(format_setpoint(result))
     return 0
 
