@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     scenario_command.add_parsers(commands)
     from twin.cfd import command as cfd_command
     cfd_command.add_parser(commands)
+    from twin.capacity import command as capacity_command
+    capacity_command.add_parsers(commands)
     return parser
 
 
@@ -78,6 +80,9 @@ def main(argv=None) -> int:
         if args.command in ("place", "setpoint"):
             from twin.scenario import command as scenario_command
             return scenario_command.RUNNERS[args.command](args)
+        if args.command in ("capacity", "place-job"):
+            from twin.capacity import command as capacity_command
+            return capacity_command.RUNNERS[args.command](args)
         if args.command in ("cfd", "compare"):
             from twin.cfd import command as cfd_command
             return cfd_command.run(args)
