@@ -71,10 +71,9 @@ def air_check(placed: Placed, result) -> Check:
     cls = inlet_class(placed.layout.ashrae_class)
     worst_id, worst = max(((rid, float(r.inlet_max_c)) for rid, r in result.racks.items()),
                           key=lambda t: t[1])
-    supplies = [u.supply_temp_c for u in placed.layout.cooling_units if u.running]
-    span = cls.allowable_max_c - (min(supplies) if supplies else cls.recommended_min_c)
+    span = cls.allowable_max_c - cls.recommended_min_c      # the share is of this range
     margin = cls.allowable_max_c - worst
-    return Check("air", _status(margin), margin, "K", 100.0 * margin / span if span > 0 else None,
+    return Check("air", _status(margin), margin, "K", 100.0 * margin / span,
                  f"hottest intake {worst:.1f} °C at {worst_id} ({result.model} model); "
                  f"{cls.name} allowable max {cls.allowable_max_c:g} °C")
 

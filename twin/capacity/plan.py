@@ -38,8 +38,10 @@ class Site:
         return [r for r in RESOURCES if r in self.checks and self.checks[r].status == "exceeded"]
 
     def rank_key(self) -> tuple:
-        tight = self.binding
-        return (len(self.exceeded), -(tight.margin_pct if tight else 0.0), self.local_air_c)
+        """Fewest exceeded resources, then the largest least margin (then the next least)."""
+        pcts = sorted(c.margin_pct for c in self.checks.values()
+                      if c.status != "unchecked" and c.margin_pct is not None)
+        return (len(self.exceeded), tuple(-round(p, 6) for p in pcts), self.local_air_c)
 
     def as_dict(self) -> dict:
         tight = self.binding
@@ -137,7 +139,7 @@ def plan_capacity(layout: Layout, request: Request, runner, top: int = 5, screen
     baseline = runner.solve(layout, "baseline", model="preview")
     sites, singles = _sites(layout, request, per_rack, baseline)
     sites.sort(key=Site.rank_key)
-    chosen = sites[:max(screen, top)]
+    chosen = sites[:max(screen, 1)]
     _air(chosen, runner, "preview", progress)
     chosen.sort(key=Site.rank_key)
     confirm = min(confirm, len(chosen))

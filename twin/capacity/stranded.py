@@ -44,15 +44,20 @@ class RowCapacity:
     def stranded_kw(self) -> dict:
         """Resource -> kW it offers beyond the usable kW (stranded by the binding one)."""
         usable = self.usable_kw
-        return {k: v - usable for k, v in self.headroom_kw.items()
-                if v is not None and usable is not None and k != self.binding and v - usable > 0.05}
+        return {k: v - usable for k, v in self.headroom_kw.items() if v is not None
+                and usable is not None and k != self.binding and v - usable > 0.05}
+
+    def unbounded(self) -> list[str]:
+        """Resources for which no limit was found (air when no intake warms measurably)."""
+        return [k for k, v in self.headroom_kw.items() if v is not None and math.isinf(v)]
 
     def as_dict(self) -> dict:
         fin = lambda v: None if v is None or not math.isfinite(v) else round(v, 1)  # noqa: E731
         return {"row": self.row, "racks": self.racks, "load_kw": round(self.load_kw, 1),
                 "headroom_kw": {k: fin(v) for k, v in self.headroom_kw.items()},
                 "usable_kw": fin(self.usable_kw), "binding": self.binding,
-                "stranded_kw": {k: fin(v) for k, v in self.stranded_kw().items()}}
+                "stranded_kw": {k: fin(v) for k, v in self.stranded_kw().items()},
+                "unbounded": self.unbounded()}
 
 
 def rows(layout: Layout) -> list[tuple[str, list]]:

@@ -54,7 +54,8 @@ def format_stranded(rows) -> str:
              f"{'row':<8} {'load':>6} {'power':>9} {'air':>9} {'fabric':>9} {'usable':>9}  stranded"]
     for row in rows:
         h = row.headroom_kw
-        stranded = ", ".join(f"{k} {_kw(v)} kW" for k, v in row.stranded_kw().items())
+        stranded = ", ".join(f"{k} {_kw(v)} kW" for k, v in row.stranded_kw().items()
+                             if not math.isinf(v))
         why = f"{stranded} (by {row.binding})" if stranded else "-"
         lines.append(f"{row.row:<8} {row.load_kw:>6.0f} {_kw(h.get('power')):>9} "
                      f"{_kw(h.get('air')):>9} {_kw(h.get('fabric')):>9} {_kw(row.usable_kw):>9}  {why}")
