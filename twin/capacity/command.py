@@ -37,6 +37,21 @@ def add_parsers(commands) -> None:
     cap.add_argument("--confirm", type=int, default=2, metavar="M",
                      help="leading candidates re-solved with the accurate model (default 2)")
     add_study_options(cap, model="preview")
+    job = commands.add_parser(
+        "place-job", help="choose servers with free accelerators for a job",
+        description="Choose servers with free accelerators (busy ones from telemetry are not "
+                    "free) so that a job stays within the fewest fabric domains with the lowest "
+                    "hottest intake and cooling power, and compare with first fit.")
+    job.add_argument("layout", metavar="LAYOUT", help="layout file (YAML) with a network section")
+    job.add_argument("--gpus", type=int, required=True, metavar="N", help="accelerators the job needs")
+    job.add_argument("--power-pct", type=float, default=90.0, metavar="P",
+                     help="load of the job's servers, %% of the idle-to-max range (default 90)")
+    job.add_argument("--telemetry", metavar="SOURCE",
+                     help="a replay file (CSV) or 'nvml': GPUs at 10 %% utilisation or more are busy")
+    job.add_argument("--at", metavar="TIME", help="time in the replay (default: its end)")
+    job.add_argument("--csv", metavar="OUT",
+                     help="write the assignment (one row per server) as CSV ('-': to stdout)")
+    add_study_options(job, model="preview")
 
 
 def run_capacity(args) -> int:
@@ -83,5 +98,54 @@ def _growth(layout, args, runner, progress) -> tuple[str, dict]:
     return format_growth(run), run.as_dict()
 
 
-RUNNERS = {"capacity": run_capacity}
+def _samples(args):
+    """GPU samples from --telemetry (a replay file at --at, or this machine's NVML)."""
+    from twin.telemetry.csvfile import ReplayError, parse_timestamp
+    if args.telemetry is None:
+        return None
+    if args.telemetry == "nvml":
+        from twin.telemetry import NvmlSource
+        with NvmlSource() as source:
+            frame = source.read()
+        if not frame.samples:
+            raise InputError(f"--telemetry nvml: no GPUs read ({frame.message or frame.state})")
+        return frame.samples
+    from twin.telemetry.replay import Recording
+    try:
+        recording = Recording.load(args.telemetry)
+        time_s = parse_timestamp(args.at) if args.at else recording.end_s
+    except OSError as exc:
+        raise InputError(f"cannot read {args.telemetry}: {exc.strerror or exc}") from None
+    except (ReplayError, ValueError) as exc:
+        raise InputError(str(exc)) from None
+    return recording.at(time_s)
+
+
+def run_place_job(args) -> int:
+    from twin.capacity.job_output import assignment_csv, format_job, job_dict
+    from twin.capacity.jobs import JobError, place_job
+    from twin.cli.common import check_outputs_to_stdout
+    from twin.thermal import SolverError
+    layout = load_layout_arg(args.layout)
+    quiet_stdout = check_outputs_to_stdout(args.json, args.csv)
+    samples = _samples(args)
+    runner, progress = study_runner(args)
+    try:
+        with sigint_flag() as cancelled:
+            runner.cancel = cancelled
+            placed, naive = place_job(layout, args.gpus, runner, args.power_pct, samples)
+    except (JobError, SolverError) as exc:
+        raise InputError(str(exc)) from None
+    finally:
+        progress.finish()
+    if args.json:
+        write_json_output(args.json, job_dict(placed, naive, args.gpus, args.power_pct))
+    if args.csv:
+        write_output(args.csv, assignment_csv(placed))
+    if not quiet_stdout:
+        sys.stdout.write(format_job(placed, naive))
+    return 0
+
+
+RUNNERS = {"capacity": run_capacity, "place-job": run_place_job}
 __all__ = ["RUNNERS", "add_parsers"]
