@@ -14,6 +14,7 @@ from twin.capacity.plan import CapacityError, Request, plan_capacity
 from twin.capacity.power import headroom_kw, layout_margin
 from twin.capacity.stranded import stranded_table
 from twin.cli import main
+from twin.model import loads_layout
 from twin.model.catalog import equipment_types
 from twin.scenario import Runner
 
@@ -179,3 +180,26 @@ def test_cli_growth_writes_a_chart(tmp_path, capsys):
     assert "floor   month 3" in capsys.readouterr().out
     svg = chart.read_text()
     assert svg.startswith("<svg") and "floor (out: month 3)" in svg
+
+
+def test_servers_go_into_the_free_units_of_existing_racks():
+    # E1 lists two 10U servers at U 1-20: 22 U free, room for two more (U 21-40), not three
+    text = room_text(ups_kw=40).replace(
+        'power_kw: 5, delta_t_k: 12}\n  - {id: E2',
+        'delta_t_k: 12, equipment: [{model: test-gpu, position_u: 1, count: 2}]}\n  - {id: E2', 1)
+    assert "equipment: [{model: test-gpu" in text
+    layout = loads_layout(text)
+    request = Request("test-gpu", 2, utilization_pct=100.0, into_racks=True)
+    result = plan_capacity(layout, request, runner(), confirm=0, screen=2)
+    (site,) = result.sites                           # E2 lists no equipment: no known free units
+    assert site.into_rack == "E1"
+    rack = site.placed.layout.rack("E1")
+    assert [(e.position_u, e.units) for e in rack.equipment] == [(1, 2), (21, 2)]
+    assert site.checks["floor"].margin == 2 and site.checks["floor"].unit == "U"
+    # power: E1 16 kW typical + 20 kW new, E2 5 kW: 41 kW on one UPS after a failure, limit 32
+    assert site.checks["power"].margin == pytest.approx(32.0 - 41.0)
+    assert site.binding.resource == "power"
+    # fabric: E1 already on LEAF-1: 64 - 1 link - 16 - 16 ports
+    assert site.checks["fabric"].margin == 64 - 1 - 32
+    assert plan_capacity(layout, Request("test-gpu", 3, into_racks=True), runner(),
+                         confirm=0).sites == []

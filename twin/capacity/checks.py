@@ -49,6 +49,13 @@ def floor_check(sites_left: int, sites_total: int) -> Check:
                  f"{sites_left} of {sites_total} free rack positions facing a cold aisle left")
 
 
+def space_check(placed: Placed, units_left: int, rack_units: int) -> Check:
+    """Servers into an existing rack: the rack units left in it afterwards."""
+    rack_id = placed.rack_ids[0]
+    return Check("floor", "ok", float(units_left), "U", 100.0 * units_left / rack_units,
+                 f"into rack {rack_id}; {units_left} of its {rack_units} U left free")
+
+
 def power_check(placed: Placed) -> Check:
     """The power chain with every single feed, UPS and PDU failed in turn (N-1)."""
     layout = placed.layout
@@ -102,6 +109,11 @@ def fabric_check(placed: Placed) -> Check:
                      f"ports for {', '.join(unserved)}")
     if not placed.rack_ids:
         leaves = [s.id for s in layout.network.leaves]
+    short = [leaf for leaf in leaves if free[leaf] < 0]
+    if short:
+        return Check("fabric", "exceeded", float(min(free[leaf] for leaf in short)), "ports", -100.0,
+                     f"{', '.join(short)} would need {-sum(free[leaf] for leaf in short)} "
+                     "more ports than they have")
     left = sum(free[leaf] for leaf in leaves)
     total = sum(layout.network.switch(leaf).ports for leaf in leaves)
     detail = (f"served by {', '.join(leaves)}; {left} free ports left on them" if placed.rack_ids

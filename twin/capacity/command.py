@@ -23,7 +23,11 @@ def add_parsers(commands) -> None:
     what.add_argument("--add", metavar="MODEL", help="catalog model of the new racks' equipment")
     what.add_argument("--growth", metavar="PLAN",
                       help='racks added each month, e.g. "4 x gb200-nvl72 per month"')
-    cap.add_argument("--count", type=int, default=1, metavar="N", help="racks to add (default 1)")
+    cap.add_argument("--count", type=int, default=1, metavar="N",
+                     help="racks to add (default 1); with --into-racks, servers")
+    cap.add_argument("--into-racks", action="store_true",
+                     help="put N units of MODEL into the free rack units of one existing rack "
+                          "(racks that list equipment) instead of adding racks")
     cap.add_argument("--per-rack", type=int, metavar="K",
                      help="units of MODEL in each rack (default: one rack-scale system, else as "
                           "many as 42U hold)")
@@ -80,7 +84,7 @@ def _add(layout, args, runner, progress) -> tuple[str, dict]:
     from twin.capacity.stranded import stranded_table
     from twin.capacity.text import format_plan, format_stranded
     from twin.model.catalog import equipment_types
-    request = Request(args.add, args.count, args.per_rack, args.utilization_pct)
+    request = Request(args.add, args.count, args.per_rack, args.utilization_pct, args.into_racks)
     plan = plan_capacity(layout, request, runner, top=args.top, screen=args.screen,
                          confirm=args.confirm, progress=progress)
     rows = stranded_table(layout, runner, equipment_types(layout)[args.add])

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from twin.capacity.checks import (PLUGGABLE, RESOURCES, Check, air_check, binding, fabric_check,
-                                  floor_check, power_check)
-from twin.capacity.sites import Placed, default_per_rack, make_racks, place
+                                  floor_check, power_check, space_check)
+from twin.capacity.sites import (Placed, default_per_rack, free_runs, make_racks, place,
+                                 place_into)
 from twin.model.catalog import equipment_types
 from twin.model.layout import Layout
 from twin.scenario import placement
@@ -30,6 +31,12 @@ class Site:
     model: str = ""                                  # thermal model of the air check
 
     @property
+    def into_rack(self) -> Optional[str]:
+        """The existing rack the servers go into (None: new racks)."""
+        return self.placed.rack_ids[0] if self.checks.get("floor") and \
+            self.checks["floor"].unit == "U" else None
+
+    @property
     def binding(self) -> Optional[Check]:
         return binding(self.checks)
 
@@ -45,7 +52,7 @@ class Site:
 
     def as_dict(self) -> dict:
         tight = self.binding
-        return {"racks": self.placed.rack_ids, "positions_m": [list(p) for p in self.positions_m],
+        return {"racks": self.placed.rack_ids, "into_rack": self.into_rack, "positions_m": [list(p) for p in self.positions_m],
                 "facing": self.facing, "fits": not self.exceeded,
                 "binding": tight.resource if tight else None, "thermal_model": self.model,
                 "pdus": self.placed.cords, "leaves": self.placed.homes,
@@ -58,6 +65,7 @@ class Request:
     count: int
     per_rack: Optional[int] = None
     utilization_pct: float = 100.0
+    into_racks: bool = False         # servers into existing racks' free units, not new racks
 
 
 def check_request(layout: Layout, request: Request) -> int:
@@ -85,14 +93,40 @@ def _sites(layout: Layout, request: Request, per_rack: int, baseline) -> tuple[l
         site = Site(group.positions_m, group.facing, place(layout, racks))
         left = sum(1 for s in singles if not _overlaps_any(s, group))
         site.checks["floor"] = floor_check(left, len(singles))
-        site.checks["power"] = power_check(site.placed)
-        site.checks["fabric"] = fabric_check(site.placed)
-        for resource, check in PLUGGABLE.items():
-            site.checks[resource] = check(site.placed, None)
+        _other_checks(site)
         if baseline is not None:
             site.local_air_c = placement.local_air_c(baseline, group, 0.5 * size[2])
         sites.append(site)
     return sites, len(singles)
+
+
+def _rack_sites(layout: Layout, request: Request) -> list[Site]:
+    """Existing racks with `count` free contiguous units for the model, each a candidate."""
+    types = equipment_types(layout)
+    sites = []
+    for rack in layout.racks:
+        placed = place_into(layout, rack.id, request.model, request.count, request.utilization_pct)
+        if placed is None:
+            continue
+        site = Site([rack.position_m], rack.facing, placed)
+        after = placed.layout.rack(rack.id)
+        left = _free_units(after, types)
+        site.checks["floor"] = space_check(placed, left, after.rack_units)
+        _other_checks(site)
+        sites.append(site)
+    return sites
+
+
+def _free_units(rack, types) -> int:
+    """The longest run of free rack units left: what more servers could still use."""
+    return max((length for _, length in free_runs(rack, types)), default=0)
+
+
+def _other_checks(site: Site) -> None:
+    site.checks["power"] = power_check(site.placed)
+    site.checks["fabric"] = fabric_check(site.placed)
+    for resource, check in PLUGGABLE.items():
+        site.checks[resource] = check(site.placed, None)
 
 
 def _overlaps_any(single, group) -> bool:
@@ -125,6 +159,7 @@ class Plan:
 
     def as_dict(self) -> dict:
         return {"model": self.request.model, "count": self.request.count,
+                "into_racks": self.request.into_racks,
                 "per_rack": self.per_rack, "utilization_pct": self.request.utilization_pct,
                 "free_positions": self.free_sites, "screened_with_preview": self.screened,
                 "confirmed_with_accurate": self.confirmed,
@@ -137,7 +172,10 @@ def plan_capacity(layout: Layout, request: Request, runner, top: int = 5, screen
     """Ranked places for `request.count` racks of `request.model` (see docs/capacity.md)."""
     per_rack = check_request(layout, request)
     baseline = runner.solve(layout, "baseline", model="preview")
-    sites, singles = _sites(layout, request, per_rack, baseline)
+    if request.into_racks:
+        sites, singles, per_rack = _rack_sites(layout, request), 0, request.count
+    else:
+        sites, singles = _sites(layout, request, per_rack, baseline)
     sites.sort(key=Site.rank_key)
     chosen = sites[:max(screen, 1)]
     _air(chosen, runner, "preview", progress)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass, field
+from typing import Optional
 
 from twin.capacity.fabric import free_ports, leaves_in_reach
 from twin.capacity.power import cords_of_nearest
@@ -102,3 +103,59 @@ def _serve(layout: Layout, rack: Rack, ports: int) -> list[str]:
                 s.serves = s.served + [rack.id]
             return [s.id for s in home]
     return []
+
+
+def _taken_units(rack: Rack, types) -> set:
+    taken = set()
+    for item in rack.equipment:
+        height = float(types[item.model].u_height) if item.model in types else 0.0
+        low = int(item.position_u)
+        taken.update(range(low, low + int(math.ceil(height * item.units))))
+    return taken
+
+
+def free_runs(rack: Rack, types) -> list[tuple[int, int]]:
+    """(first unit, length) of every run of free rack units, bottom up."""
+    taken, runs, start = _taken_units(rack, types), [], None
+    for u in range(1, rack.rack_units + 2):
+        free = u <= rack.rack_units and u not in taken
+        if free and start is None:
+            start = u
+        elif not free and start is not None:
+            runs.append((start, u - start))
+            start = None
+    return runs
+
+
+def free_unit_start(rack: Rack, types, units_needed: float) -> Optional[int]:
+    """The lowest rack unit from which `units_needed` free units run contiguously, or None.
+    Only racks that list equipment are known to have free units."""
+    if not rack.equipment or units_needed <= 0:
+        return None
+    return next((start for start, length in free_runs(rack, types)
+                 if length >= units_needed), None)
+
+
+def place_into(layout: Layout, rack_id: str, model: str, count: int,
+               utilization_pct: float) -> Optional[Placed]:
+    """A copy of `layout` with `count` units of `model` added to an existing rack's free
+    units (None when they do not fit); the rack keeps its cords, and a rack no leaf serves
+    is given one as a new rack would be."""
+    types = equipment_types(layout)
+    rack = layout.rack(rack_id)
+    start = free_unit_start(rack, types, types[model].u_height * count)
+    if start is None:
+        return None
+    out = copy.deepcopy(layout)
+    out.scenarios = []
+    target = out.rack(rack_id)
+    target.equipment.append(Equipment(model, start, count=count if count > 1 else None,
+                                      utilization_pct=float(utilization_pct)))
+    target.power_kw = rack_power(target, types).air_kw
+    placed = Placed(out, [rack_id])
+    placed.cords[rack_id] = [p.id for p in (out.power.pdus if out.power else ()) if rack_id in p.racks]
+    homes = [s.id for s in out.network.leaves if rack_id in s.served] if out.network else []
+    if out.network is not None and not homes:
+        homes = _serve(out, target, rack_ports(target, types))
+    placed.homes[rack_id] = homes
+    return placed

@@ -22,14 +22,21 @@ def _check_cell(check) -> str:
 def format_plan(plan) -> str:
     """Ranked candidates: where, whether they fit, the binding resource, every margin."""
     req = plan.request
-    lines = [f"{req.count} rack(s) of {req.model} ({plan.per_rack} per rack at "
-             f"{req.utilization_pct:g} % load): {plan.free_sites} free rack positions face a "
-             f"cold aisle; {plan.screened} candidates screened with the preview model, "
-             f"the leading {plan.confirmed} confirmed with the accurate model"]
+    if req.into_racks:
+        lines = [f"{req.count} x {req.model} into one existing rack at {req.utilization_pct:g} % "
+                 f"load; {plan.screened} candidates screened with the preview model, the leading "
+                 f"{plan.confirmed} confirmed with the accurate model"]
+    else:
+        lines = [f"{req.count} rack(s) of {req.model} ({plan.per_rack} per rack at "
+                 f"{req.utilization_pct:g} % load): {plan.free_sites} free rack positions face "
+                 f"a cold aisle; {plan.screened} candidates screened with the preview model, "
+                 f"the leading {plan.confirmed} confirmed with the accurate model"]
     lines += [f"today: {c.resource}: {c.detail}" for c in plan.today.values()
               if c.status != "unchecked"]
     if not plan.sites:
-        lines.append(f"no place: the floor has no {req.count} free side-by-side positions facing "
+        lines.append(f"no place: no rack that lists equipment has {req.count} x {req.model} of "
+                     "free rack units (binding: rack space)" if req.into_racks else
+                     f"no place: the floor has no {req.count} free side-by-side positions facing "
                      "a cold aisle (binding: floor)")
         return "\n".join(lines) + "\n"
     head = f"{'#':>2}  {'where':<26} {'fits':<4} {'binding':<8} " + " ".join(
@@ -39,6 +46,8 @@ def format_plan(plan) -> str:
         x, y = site.positions_m[0]
         where = f"{site.facing} at ({x:g}, {y:g})" + (f" +{len(site.positions_m) - 1}"
                                                        if len(site.positions_m) > 1 else "")
+        if site.into_rack:
+            where = f"into {site.into_rack}"
         tight = site.binding
         cells = " ".join(f"{_check_cell(site.checks.get(r)):>11}" for r in RESOURCES)
         lines.append(f"{n:>2}  {where:<26} {'yes' if not site.exceeded else 'no':<4} "
