@@ -52,9 +52,10 @@ class Site:
 
     def as_dict(self) -> dict:
         tight = self.binding
-        return {"racks": self.placed.rack_ids, "into_rack": self.into_rack, "positions_m": [list(p) for p in self.positions_m],
-                "facing": self.facing, "fits": not self.exceeded,
-                "binding": tight.resource if tight else None, "thermal_model": self.model,
+        return {"racks": self.placed.rack_ids, "into_rack": self.into_rack,
+                "positions_m": [list(p) for p in self.positions_m], "facing": self.facing,
+                "fits": not self.exceeded, "binding": tight.resource if tight else None,
+                "thermal_model": self.model,
                 "pdus": self.placed.cords, "leaves": self.placed.homes,
                 "checks": [self.checks[r].as_dict() for r in RESOURCES if r in self.checks]}
 
