@@ -125,6 +125,19 @@ def _samples(args):
     return recording.at(time_s)
 
 
+def _warn_unbound(layout, samples) -> None:
+    """Say which hosts' GPUs could not be told busy: hosts bound to no server."""
+    if not samples:
+        return
+    from twin.telemetry.mapping import bindings
+    bound = bindings(layout, {s.host for s in samples})
+    loose = sorted({s.host for s in samples
+                    if s.host not in bound or bound[s.host].server is None})
+    if loose:
+        print(f"warning: telemetry hosts bound to no server, their GPUs are not known busy: "
+              f"{', '.join(loose[:8])}{' ...' if len(loose) > 8 else ''}", file=sys.stderr)
+
+
 def run_place_job(args) -> int:
     from twin.capacity.job_output import assignment_csv, format_job, job_dict
     from twin.capacity.jobs import JobError, place_job
@@ -133,6 +146,7 @@ def run_place_job(args) -> int:
     layout = load_layout_arg(args.layout)
     quiet_stdout = check_outputs_to_stdout(args.json, args.csv)
     samples = _samples(args)
+    _warn_unbound(layout, samples)
     runner, progress = study_runner(args)
     try:
         with sigint_flag() as cancelled:
