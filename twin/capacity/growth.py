@@ -105,7 +105,7 @@ COLOURS = {"floor": "#7f7f7f", "power": "#d62728", "air": "#1f77b4", "liquid": "
 
 def chart_svg(run: Growth, width: int = 640, height: int = 360) -> str:
     """Each resource's margin (% of what it offers) against the month, zero line marked."""
-    left, right, top, bottom = 56, 110, 20, 40
+    left, right, top, bottom = 56, 170, 20, 40
     months = [m.month for m in run.months]
     last = max(months[-1], 1)
     series = {r: [(m.month, m.checks[r].margin_pct) for m in run.months
