@@ -102,8 +102,8 @@ def dump_layout(layout: Layout) -> str:
     out += _section("tiles", layout.tiles, _tile)
     out += _section("racks", layout.racks, _rack)
     out += dump_power.sections(layout)
-    out += dump_telemetry.section(layout)
     out += dump_network.section(layout)
+    out += dump_telemetry.section(layout)
     out += scenarios.lines(layout)
     return "\n".join(out) + "\n"
 

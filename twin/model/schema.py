@@ -267,9 +267,9 @@ TOP_KEYS = (
     Key("racks", None, required=False),
     Key("equipment_types", None, required=False),
     Key("power", None, required=False),
+    Key("network", None, required=False),
     Key("telemetry", None, required=False),
     Key("scenarios", None, required=False),
-    Key("network", None, required=False),
 )
 
 
