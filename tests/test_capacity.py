@@ -203,3 +203,12 @@ def test_servers_go_into_the_free_units_of_existing_racks():
     assert site.checks["fabric"].margin == 64 - 1 - 32
     assert plan_capacity(layout, Request("test-gpu", 3, into_racks=True), runner(),
                          confirm=0).sites == []
+
+
+@pytest.mark.slow
+def test_the_leading_candidates_are_confirmed_with_the_accurate_model():
+    result = plan_capacity(room(ups_kw=40), Request("test-gpu", 2, per_rack=1), runner(),
+                           screen=3, confirm=1)
+    assert result.confirmed == 1
+    assert [s.model for s in result.sites] == ["accurate", "preview", "preview"]
+    assert "(accurate model)" in result.sites[0].checks["air"].detail
