@@ -167,6 +167,11 @@ def test_cli_capacity_json_and_errors(tmp_path, capsys):
     assert "binding" in text and "stranded capacity per row" in text
     assert main(["capacity", str(path), "--add", "test-gpx", "--quiet"]) == 2
     assert 'unknown equipment model "test-gpx"; did you mean "test-gpu"?' in capsys.readouterr().err
+    assert main(["capacity", str(path), "--add", "test-gpu", "--chart", "c.svg", "--quiet"]) == 2
+    assert "--chart goes with --growth" in capsys.readouterr().err
+    assert main(["capacity", str(path), "--add", "test-gpu", "--per-rack", "1", "--confirm", "0",
+                 "--screen", "1", "--cell-m", "0.3", "--quiet", "--json", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["count"] == 1     # JSON alone on stdout
 
 
 def test_cli_growth_writes_a_chart(tmp_path, capsys):

@@ -60,8 +60,12 @@ def add_parsers(commands) -> None:
 
 def run_capacity(args) -> int:
     from twin.capacity.plan import CapacityError
+    from twin.cli.common import check_outputs_to_stdout
     from twin.thermal import SolverError
+    if args.chart and not args.growth:
+        raise InputError("--chart goes with --growth (the chart shows the months)")
     layout = load_layout_arg(args.layout)
+    quiet_stdout = check_outputs_to_stdout(args.json, args.chart)
     runner, progress = study_runner(args)
     try:
         with sigint_flag() as cancelled:
@@ -74,7 +78,7 @@ def run_capacity(args) -> int:
         progress.finish()
     if args.json:
         write_json_output(args.json, data)
-    if args.json != "-":
+    if not quiet_stdout:
         sys.stdout.write(text)
     return 0
 
