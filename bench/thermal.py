@@ -43,7 +43,8 @@ def one_run(layout_path: str, model: str, cell_m: float) -> dict:
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "intake": {k: r.inlet_mean_c for k, r in result.racks.items()},
             "returns": {k: u.return_temp_c for k, u in result.cooling_units.items()},
-            "energy_pct": result.energy_error_pct}
+            "energy_pct": result.energy_error_pct,
+            "stop": getattr(result, "stop_reason", ""), "se_k": getattr(result, "uncertainty_k", 0.0)}
 
 
 def run_isolated(layout_path: Path, model: str, cell_m: float) -> dict:
@@ -54,6 +55,19 @@ def run_isolated(layout_path: Path, model: str, cell_m: float) -> dict:
     if out.returncode != 0:
         raise SystemExit(f"solve of {layout_path} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def end_to_end(layout_path: Path) -> float:
+    """Seconds from process start to the JSON result written (`dctwin simulate --json`)."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "twin", "simulate", str(layout_path),
+                              "--json", str(Path(tmp) / "r.json")], capture_output=True, cwd=ROOT)
+        seconds = time.perf_counter() - t0
+    if out.returncode not in (0, 3):
+        raise SystemExit(f"simulate {layout_path} failed:\n{out.stderr.decode()}")
+    return seconds
 
 
 def c1_errors(intake: dict, returns: dict) -> tuple[float, float, float]:
@@ -96,7 +110,7 @@ def main() -> int:
     ap.add_argument("--cell-m", type=float, default=0.2)
     args = ap.parse_args()
     print(f"{'case':14} {'model':9} {'cells':>8} {'iters':>6} {'median s':>9} "
-          f"{'peak MB':>8} {'MAE K':>6} {'worst K':>7} {'ret K':>6} {'energy %':>8}")
+          f"{'peak MB':>8} {'MAE K':>6} {'worst K':>7} {'ret K':>6} {'energy %':>8} {'+-K':>5} stop")
     for name in args.cases.split(","):
         path = case_path(name)
         if not path.exists():
@@ -111,7 +125,11 @@ def main() -> int:
                 acc = tuple(f"{v:.2f}" for v in c1_errors(last["intake"], last["returns"]))
             print(f"{name:14} {model:9} {last['cells']:>8} {last['iterations']:>6} {med:>9.2f} "
                   f"{max(r['peak_mb'] for r in runs):>8.0f} {acc[0]:>6} {acc[1]:>7} {acc[2]:>6} "
-                  f"{last['energy_pct']:>8.2f}")
+                  f"{last['energy_pct']:>8.2f} {last['se_k']:>5.2f} {last['stop']}")
+    if "c1" in args.cases:
+        runs = sorted(end_to_end(C1_YAML) for _ in range(args.repeats))
+        print(f"\nC1 end to end (process start to JSON written), median of {args.repeats}: "
+              f"{runs[len(runs) // 2]:.2f} s")
     if "c1" in args.cases and C1_REF.exists():
         print("\nC1 accurate model, instantaneous answer vs wall time (first run includes no compile):")
         print(f"{'wall s':>7} {'iter':>5} {'worst K':>8} {'MAE K':>6}")

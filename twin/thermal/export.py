@@ -47,28 +47,39 @@ def result_to_dict(result, layout, metrics, power=None) -> dict:
         "solve_seconds": float(result.solve_seconds),
         "iterations": int(result.iterations),
         "converged": bool(result.converged),
+        "stop_reason": str(getattr(result, "stop_reason", "")),
         "notes": list(result.notes),
         "grid": {"cell_m": float(result.cell_m), "cells": int(result.fluid_cells),
                  "shape": list(getattr(result.temperature_c, "shape", ()))},
-        "racks": {rid: {f: float(getattr(r, f)) for f in RACK_FIELDS}
-                  for rid, r in result.racks.items()},
+        "racks": {rid: _rack_dict(r) for rid, r in result.racks.items()},
         "cooling_units": {uid: _unit_dict(u) for uid, u in result.cooling_units.items()},
         "energy_balance": {"it_power_kw": float(result.it_power_kw),
                            "removed_kw": float(result.removed_kw),
                            "error_pct": float(result.energy_error_pct)},
         "metrics": metrics_to_dict(metrics),
     }
+    if math.isfinite(result.uncertainty_k):
+        data["uncertainty_k"] = float(result.uncertainty_k)
     if power is not None:
         from twin.power.report import power_to_dict
         data["power"] = power_to_dict(power)
     return finite_or_none(data)
 
 
+def _rack_dict(rack) -> dict:
+    """A rack's contract fields, plus the standard error of its intake mean where stated."""
+    out = {f: float(getattr(rack, f)) for f in RACK_FIELDS}
+    if math.isfinite(rack.inlet_mean_se_k):
+        out["inlet_mean_se_k"] = float(rack.inlet_mean_se_k)
+    return out
+
+
 def _unit_dict(unit) -> dict:
     """A cooling unit's contract fields plus supply temperature and airflow."""
     return {"state": str(unit.state), "return_temp_c": float(unit.return_temp_c),
             "load_kw": float(unit.load_kw), "supply_temp_c": float(unit.supply_temp_c),
-            "airflow_m3s": float(unit.airflow_m3s)}
+            "airflow_m3s": float(unit.airflow_m3s),
+            **({"return_se_k": float(unit.return_se_k)} if math.isfinite(unit.return_se_k) else {})}
 
 
 def metrics_to_dict(metrics) -> dict:
@@ -164,9 +175,19 @@ def format_report(result, layout, metrics, power=None) -> str:
     lines.append(f"Grid: {result.cell_m:g} m cells, {result.fluid_cells} fluid cells"
                  + (f" ({shape})" if shape else ""))
     lines.append(f"Solve time: {result.solve_seconds:.2f} s, {result.iterations} iterations"
-                 + ("" if result.converged else " (NOT CONVERGED)"))
+                 + ("" if result.converged else " (NOT CONVERGED)") + _stop_text(result))
     lines += [f"Note: {note}" for note in result.notes]
     return "\n".join(lines) + "\n"
+
+
+def _stop_text(result) -> str:
+    """Why the accurate model stopped and how certain its averaged intakes are."""
+    reason = getattr(result, "stop_reason", "")
+    if not reason:
+        return ""
+    se = result.uncertainty_k
+    certain = f", intakes +-{se:.2f} K (standard error)" if math.isfinite(se) else ""
+    return f"; stopped on: {reason}{certain}"
 
 
 def _rack_table(result, metrics) -> list[str]:
@@ -174,9 +195,9 @@ def _rack_table(result, metrics) -> list[str]:
     above_rec = set(metrics.racks_above_recommended)
     above_all = set(metrics.racks_above_allowable)
     width = max([4] + [len(rid) for rid in result.racks])
-    head = (f"{'rack':<{width}}  {'power':>6} {'airflow':>7} {'intake':>7} {'intake':>7} "
+    head = (f"{'rack':<{width}}  {'power':>6} {'airflow':>7} {'intake':>7} {'+-':>5} {'intake':>7} "
             f"{'lower':>6} {'middle':>6} {'upper':>6} {'exhaust':>7}")
-    units = (f"{'':<{width}}  {'kW':>6} {'m3/s':>7} {'mean °C':>7} {'max °C':>7} "
+    units = (f"{'':<{width}}  {'kW':>6} {'m3/s':>7} {'mean °C':>7} {'K':>5} {'max °C':>7} "
              f"{'°C':>6} {'°C':>6} {'°C':>6} {'°C':>7}")
     lines = [head, units]
     for rid, r in result.racks.items():
@@ -184,7 +205,7 @@ def _rack_table(result, metrics) -> list[str]:
                 else "  above recommended" if rid in above_rec else "")
         lines.append(
             f"{rid:<{width}}  {_num(r.power_kw, 1):>6} {_num(r.airflow_m3s, 3):>7} "
-            f"{_num(r.inlet_mean_c, 1):>7} {_num(r.inlet_max_c, 1):>7} "
+            f"{_num(r.inlet_mean_c, 1):>7} {_num(r.inlet_mean_se_k, 2):>5} {_num(r.inlet_max_c, 1):>7} "
             f"{_num(r.inlet_lower_c, 1):>6} {_num(r.inlet_middle_c, 1):>6} "
             f"{_num(r.inlet_upper_c, 1):>6} {_num(r.exhaust_mean_c, 1):>7}{flag}")
     if not result.racks:

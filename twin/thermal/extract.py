@@ -1,6 +1,8 @@
 """Turn solver fields into per-rack and per-unit figures (shared by every model)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from twin.model.layout import Layout
@@ -78,18 +80,28 @@ def cell_velocities(u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 def assemble_result(layout: Layout, grid: Grid, T: np.ndarray, vel: np.ndarray, *,
                     model: str, seconds: float, iterations: int = 0,
-                    converged: bool = True, notes=()) -> ThermalResult:
-    """Package fields into an immutable ThermalResult (solid cells become NaN)."""
+                    converged: bool = True, notes=(), uncertainty_k=None,
+                    stop_reason: str = "") -> ThermalResult:
+    """Package fields into an immutable ThermalResult (solid cells become NaN).
+
+    uncertainty_k maps rack and unit ids to the standard error of their means.
+    """
     T_out = np.where(grid.fluid, T, np.nan).astype(np.float32)
     vel_out = np.where(grid.fluid[..., None], vel, np.nan).astype(np.float32)
     T_out.setflags(write=False)
     vel_out.setflags(write=False)
     units = unit_figures(T, grid, layout)
+    racks = rack_figures(T, grid, layout)
+    if uncertainty_k:
+        racks = {k: replace(r, inlet_mean_se_k=float(uncertainty_k.get(k, np.nan)))
+                 for k, r in racks.items()}
+        units = {k: replace(u, return_se_k=float(uncertainty_k.get(k, np.nan)))
+                 for k, u in units.items()}
     return ThermalResult(
         layout_name=layout.name, model=model, cell_m=round(float(np.mean(grid.spacing_m)), 9),
         fluid_cells=grid.fluid_cells, solve_seconds=seconds,
-        racks=rack_figures(T, grid, layout), cooling_units=units,
+        racks=racks, cooling_units=units,
         it_power_kw=float(layout.it_power_kw),
         removed_kw=float(sum(u.load_kw for u in units.values())),
         temperature_c=T_out, velocity_ms=vel_out, iterations=iterations,
-        converged=converged, notes=tuple(notes))
+        converged=converged, notes=tuple(notes), stop_reason=stop_reason)

@@ -7,8 +7,14 @@ converged answer second order. Equations: docs/thermal.md.
 """
 from __future__ import annotations
 
-import numpy as np
-from numba import njit
+import os
+
+# Idle OpenMP workers must sleep, not spin: on a machine shared with other jobs,
+# spinning threads take the cores the serial kernels need (set before numba starts them).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import numpy as np  # noqa: E402
+from numba import njit, prange  # noqa: E402
 
 
 @njit(cache=True, inline="always")
@@ -206,3 +212,126 @@ def segment_mean(phi, cells, owner, n_owner):
         if c[m] > 0:
             s[m] /= c[m]
     return s
+
+
+@njit(cache=True, parallel=True)
+def strain_rate_sq_par(uc, vc, wc, fluid, hx, hy, hz, out):
+    """2 S_ij S_ij at cell centres (as strain_rate_sq), rows of i in parallel."""
+    n0, n1, n2 = fluid.shape
+    for i in prange(n0):
+        for j in range(n1):
+            for k in range(n2):
+                if not fluid[i, j, k]:
+                    out[i, j, k] = 0.0
+                    continue
+                ip = i + 1 < n0 and fluid[i + 1, j, k]
+                im = i > 0 and fluid[i - 1, j, k]
+                jp = j + 1 < n1 and fluid[i, j + 1, k]
+                jm = j > 0 and fluid[i, j - 1, k]
+                kp = k + 1 < n2 and fluid[i, j, k + 1]
+                km = k > 0 and fluid[i, j, k - 1]
+                ux = _d(uc[i + 1, j, k] if ip else 0.0, uc[i, j, k], uc[i - 1, j, k] if im else 0.0, ip, im, hx)
+                vx = _d(vc[i + 1, j, k] if ip else 0.0, vc[i, j, k], vc[i - 1, j, k] if im else 0.0, ip, im, hx)
+                wx = _d(wc[i + 1, j, k] if ip else 0.0, wc[i, j, k], wc[i - 1, j, k] if im else 0.0, ip, im, hx)
+                uy = _d(uc[i, j + 1, k] if jp else 0.0, uc[i, j, k], uc[i, j - 1, k] if jm else 0.0, jp, jm, hy)
+                vy = _d(vc[i, j + 1, k] if jp else 0.0, vc[i, j, k], vc[i, j - 1, k] if jm else 0.0, jp, jm, hy)
+                wy = _d(wc[i, j + 1, k] if jp else 0.0, wc[i, j, k], wc[i, j - 1, k] if jm else 0.0, jp, jm, hy)
+                uz = _d(uc[i, j, k + 1] if kp else 0.0, uc[i, j, k], uc[i, j, k - 1] if km else 0.0, kp, km, hz)
+                vz = _d(vc[i, j, k + 1] if kp else 0.0, vc[i, j, k], vc[i, j, k - 1] if km else 0.0, kp, km, hz)
+                wz = _d(wc[i, j, k + 1] if kp else 0.0, wc[i, j, k], wc[i, j, k - 1] if km else 0.0, kp, km, hz)
+                out[i, j, k] = (2.0 * (ux * ux + vy * vy + wz * wz)
+                                + (uy + vx) ** 2 + (uz + wx) ** 2 + (vz + wy) ** 2)
+
+
+@njit(cache=True, inline="always")
+def _d(fp, fc, fm, has_p, has_m, h):
+    """Central difference, one-sided where a neighbour is solid or outside."""
+    if has_p and has_m:
+        return (fp - fm) / (2 * h)
+    if has_p:
+        return (fp - fc) / h
+    if has_m:
+        return (fc - fm) / h
+    return 0.0
+
+
+@njit(cache=True, parallel=True)
+def wall_turbulence(k, uc, vc, wc, wall_n, hx, hy, hz, c_mu, kappa, e_wall, y_lam, nu, g_out, e_out):
+    """Log-law production and epsilon in wall cells, averaged over their wall faces.
+
+    wall_n[a] counts a cell's wall faces normal to axis a; cells without walls get 0.
+    """
+    n0, n1, n2 = k.shape
+    cm25 = c_mu ** 0.25
+    cm75 = c_mu ** 0.75
+    for i in prange(n0):
+        for j in range(n1):
+            for kk in range(n2):
+                n_tot = wall_n[0, i, j, kk] + wall_n[1, i, j, kk] + wall_n[2, i, j, kk]
+                if n_tot == 0.0:
+                    g_out[i, j, kk] = 0.0
+                    e_out[i, j, kk] = 0.0
+                    continue
+                kv = max(k[i, j, kk], 0.0)
+                sqk = np.sqrt(kv)
+                u, v, w = uc[i, j, kk], vc[i, j, kk], wc[i, j, kk]
+                sp2 = u * u + v * v + w * w
+                g = 0.0
+                e = 0.0
+                for a in range(3):
+                    na = wall_n[a, i, j, kk]
+                    if na == 0.0:
+                        continue
+                    y = 0.5 * (hx if a == 0 else hy if a == 1 else hz)
+                    un = u if a == 0 else v if a == 1 else w
+                    ut = np.sqrt(max(sp2 - un * un, 0.0))
+                    ystar = cm25 * sqk * y / nu
+                    if ystar > y_lam:
+                        tau = kappa * cm25 * sqk / np.log(e_wall * max(ystar, 1.0))
+                        g += na * tau * ut / y * cm25 * sqk / (kappa * y)
+                        e += na * cm75 * kv ** 1.5 / (kappa * y)
+                    else:
+                        e += na * 2.0 * k[i, j, kk] * nu / (y * y)
+                g_out[i, j, kk] = g / n_tot
+                e_out[i, j, kk] = e / n_tot
+
+
+@njit(cache=True, parallel=True)
+def wall_drag(a, k, wall_b1, wall_b2, area_b1, area_b2, y_b1, y_b2, c_mu, kappa, e_wall, y_lam, nu, out):
+    """Implicit log-law wall shear coefficient (<= 0) on the faces of velocity component a.
+
+    wall_b1/wall_b2 count the face's walls normal to the two other axes; k is
+    averaged from the two cells beside the face (edge value at the domain ends).
+    """
+    n0, n1, n2 = out.shape
+    m = k.shape[a]
+    cm25 = c_mu ** 0.25
+    for i in prange(n0):
+        for j in range(n1):
+            for kk in range(n2):
+                c1 = wall_b1[i, j, kk]
+                c2 = wall_b2[i, j, kk]
+                if c1 == 0.0 and c2 == 0.0:
+                    out[i, j, kk] = 0.0
+                    continue
+                idx = np.int64(i) if a == 0 else np.int64(j) if a == 1 else np.int64(kk)
+                lo = idx - 1 if idx > 0 else idx
+                hi = idx if idx < m else m - 1
+                if a == 0:
+                    kf = 0.5 * (k[lo, j, kk] + k[hi, j, kk])
+                elif a == 1:
+                    kf = 0.5 * (k[i, lo, kk] + k[i, hi, kk])
+                else:
+                    kf = 0.5 * (k[i, j, lo] + k[i, j, hi])
+                sqk = np.sqrt(max(kf, 0.0))
+                s = 0.0
+                for c, area, y in ((c1, area_b1, y_b1), (c2, area_b2, y_b2)):
+                    if c == 0.0:
+                        continue
+                    ystar = cm25 * sqk * y / nu
+                    if ystar > y_lam:
+                        coef = kappa * cm25 * sqk / np.log(e_wall * max(ystar, 1.0))
+                    else:
+                        coef = nu / y
+                    s -= c * area * coef
+                out[i, j, kk] = s

@@ -22,9 +22,10 @@ from twin.thermal.extract import assemble_result, cell_velocities, mixed_supply_
 from twin.thermal.grid import Grid, GridError, build_grid
 from twin.thermal.projection import Projector
 from twin.thermal.regions import check_regions
+from twin.thermal.stopping import standard_errors
 from twin.thermal.constants import (BETA_1K, C_1, C_2, C_MU, E_WALL, GRAVITY_MS2, INLET_INTENSITY,
                                     INLET_LENGTH_M, KAPPA, NU_M2S, PR, PR_T, SIGMA_EPS, SIGMA_K,
-                                    Y_PLUS_LAM)
+                                    START_EPS_M2S3, START_K_M2S2, START_T_OFFSET_K, Y_PLUS_LAM)
 from twin.thermal.rans_setup import Geometry, edge_mean_nu, momentum_fluxes
 
 
@@ -37,10 +38,9 @@ class Settings:
     startup_energy_pct: float = 0.5  # ... within this many percent (mean of the last 50 iterations)
     settled_energy_pct: float = 0.2  # the averaged fields must balance this well to stop
     max_startup_iters: int = 1500
-    min_avg_iters: int = 200
-    max_iters: int = 3000
-    batches: int = 8                 # batch means for the standard error of the averages
-    settle_tol_k: float = 0.05       # standard error of every rack/return mean below this
+    min_avg_iters: int = 100
+    max_iters: int = 6000
+    settle_tol_k: float = 0.05       # stop when every rack/return mean has this standard error
     steady_tol_k: float = 0.01       # iterates move less than this over 50 iterations: steady
     turbulence: bool = True          # False: laminar (tests only)
     buoyant_production: bool = True  # buoyancy term in the k equation
@@ -101,15 +101,12 @@ class RansState:
         self.free, fixed = grid.face_bc()
         self.vel = [f.copy() for f in fixed]
         self.t_supply_c = mixed_supply_temp_c(layout)
-        q_supply = sum(u.airflow_m3s for u in layout.cooling_units if u.running)
-        rise = layout.it_power_kw * 1000 / (layout.air.rho_cp * q_supply)
         u_max = max(abs(p.velocity_ms) for p in grid.patches)
         self.dt = settings.cfl * min(grid.spacing_m) / max(u_max, 0.2)
         self.p = np.zeros(grid.shape)
-        self.T = np.full(grid.shape, self.t_supply_c + 0.5 * rise)
-        k0 = 1.5 * (INLET_INTENSITY * u_max) ** 2
-        self.k = np.full(grid.shape, k0)
-        self.eps = np.full(grid.shape, C_MU ** 0.75 * k0 ** 1.5 / INLET_LENGTH_M)
+        self.T = np.full(grid.shape, self.t_supply_c + START_T_OFFSET_K)
+        self.k = np.full(grid.shape, START_K_M2S2)
+        self.eps = np.full(grid.shape, START_EPS_M2S3)
         self.nut = np.zeros(grid.shape)
         self.projector = Projector(grid, self.free, tol=settings.poisson_tol, maxiter=20)
         self.coef = [np.zeros((7,) + f.shape) for f in self.free] + [np.zeros((7,) + grid.shape)]
@@ -119,8 +116,25 @@ class RansState:
         self.settled = False
         self.notes: list[str] = []
         self._samples: list[np.ndarray] = []
-        self.mean_se_k = float('nan')
+        self.se_k = None              # standard error of every monitored mean (racks, returns)
+        self.tau_iters = float("nan") # their largest integrated autocorrelation time
+        self.stop_reason = ""
         self.startup_iters = 0
+        self._kernel_geometry()
+
+    def _kernel_geometry(self):
+        """Wall counts in the layout the compiled wall-function kernels read."""
+        geo, h = self.geo, self.grid.spacing_m
+        self.wall_n = np.zeros((3,) + self.grid.shape)
+        for a, wall in geo.cell_walls:
+            self.wall_n[a] += wall
+        self.drag_args = []
+        for a in range(3):
+            b1, b2 = (b for b in range(3) if b != a)
+            self.drag_args.append((np.ascontiguousarray(geo.wall_count[a][b1], dtype=float),
+                                   np.ascontiguousarray(geo.wall_count[a][b2], dtype=float),
+                                   self.grid.face_area_m2(b1), self.grid.face_area_m2(b2),
+                                   0.5 * h[b1], 0.5 * h[b2]))
 
     def solve(self, progress=None, cancel=None, snapshot=None, snapshot_every: int = 25):
         """Iterate to the answer and package it as a ThermalResult."""
@@ -137,7 +151,16 @@ class RansState:
         T, vel = self.averaged_fields()
         return assemble_result(self.layout, self.grid, T, vel, model="accurate",
                                seconds=seconds, iterations=iterations,
-                               converged=self.settled if final else False, notes=self.notes)
+                               converged=self.settled if final else False, notes=self.notes,
+                               uncertainty_k=self.uncertainty_by_id(),
+                               stop_reason=self.stop_reason if final else "")
+
+    def uncertainty_by_id(self) -> dict:
+        """Standard error (K) of every rack intake and return mean, by id; empty if not known."""
+        if self.se_k is None:
+            return {}
+        ids = [r.id for r in self.layout.racks] + [p.owner for p in self.grid.patches_of("unit_return")]
+        return dict(zip(ids, map(float, self.se_k)))
 
     def warm_start(self, other: "RansState") -> None:
         """Take another state's fields where both grids have fluid (same room size only)."""
@@ -185,7 +208,8 @@ class RansState:
                 d = edge_mean_nu(nu_eff, a, b) * area / h[b]
                 d[geo.mom_wall[a][b]] = 0.0
             D[b] = d
-        sp_wall = geo.wall_drag(a, self.k, ua)
+        sp_wall = np.empty(ua.shape)
+        K.wall_drag(a, self.k, *self.drag_args[a], C_MU, KAPPA, E_WALL, Y_PLUS_LAM, NU_M2S, sp_wall)
         vol = grid.cell_volume_m3
         b_src = (vol / self.dt) * ua
         dp = np.zeros(ua.shape)
@@ -231,14 +255,16 @@ class RansState:
         cell_vel = cell_velocities(*self.vel)
         uc, vc, wc = (np.ascontiguousarray(cell_vel[..., i]) for i in range(3))
         s2 = np.zeros(grid.shape)
-        K.strain_rate_sq(uc, vc, wc, grid.fluid, *grid.spacing_m, s2)
+        K.strain_rate_sq_par(uc, vc, wc, grid.fluid, *grid.spacing_m, s2)
         G = self.nut * s2
         Gb = np.zeros(grid.shape)
         if self.s.buoyant_production:
             dTdz = np.gradient(self.T, grid.spacing_m[2], axis=2)
             Gb = -GRAVITY_MS2 * BETA_1K * self.nut / PR_T * dTdz
             Gb[~grid.fluid] = 0.0
-        g_wall, eps_wall = geo.wall_turbulence(k, uc, vc, wc, C_MU, KAPPA, E_WALL, Y_PLUS_LAM, NU_M2S)
+        g_wall, eps_wall = np.empty(grid.shape), np.empty(grid.shape)
+        K.wall_turbulence(k, uc, vc, wc, self.wall_n, *grid.spacing_m, C_MU, KAPPA, E_WALL,
+                          Y_PLUS_LAM, NU_M2S, g_wall, eps_wall)
         wc_mask = geo.wall_cell
         G = np.where(wc_mask, g_wall, G)
         ks = np.maximum(k, 1e-10)
@@ -263,7 +289,7 @@ class RansState:
         return np.concatenate([front, ret])
 
     def run(self, progress=None, cancel=None, on_iteration=None) -> int:
-        """Iterate: start-up until heat in = heat out, then average until the means settle."""
+        """Iterate: start-up until heat in = heat out, then average until the means are certain."""
         s = self.s
         averaging, samples, energy = False, [], []
         for it in range(1, s.max_iters + 1):
@@ -274,12 +300,8 @@ class RansState:
                 if not self._physical():
                     raise Diverged()
                 samples.append(self.monitor_values())
-                if len(samples) > 6 and np.abs(samples[-1] - samples[-6]).max() < s.steady_tol_k \
-                        and abs(self.energy_error_pct()) < 0.1:
-                    self._reset_average()      # a true steady state: report it, not a mean
-                    self._accumulate()
-                    self.settled = True
-                    return it
+                if self._is_steady(samples):
+                    return self._stop(it, "steady")
                 energy.append(self.energy_error_pct())
                 smooth = float(np.mean(energy[-5:]))
                 if not averaging and it >= s.min_startup_iters and (
@@ -291,21 +313,40 @@ class RansState:
                 self._samples.append(self.monitor_values())
                 if self._is_settled():
                     if abs(self.averaged_energy_error_pct()) < s.settled_energy_pct:
-                        self.settled = True
-                        return it
+                        return self._stop(it, "uncertainty")
                     self._reset_average()      # start-up still inside the mean: drop it
-                    self._samples.clear()
             if it % 20 == 0:
                 if cancel is not None and cancel():
                     raise SolveCancelled()
                 if progress is not None:
                     progress(self._fraction(it, averaging), self._progress_message(it, averaging))
-        if np.isfinite(self.mean_se_k):
-            self.notes.append(f"after {s.max_iters} iterations the averaged intakes are uncertain "
-                              f"by up to {self.mean_se_k:.2f} K (standard error)")
+        self.stop_reason = "iteration cap"
+        if self.se_k is not None:
+            self.notes.append(f"stopped at the cap of {s.max_iters} iterations: the averaged intakes "
+                              f"are uncertain by up to {self.se_k.max():.2f} K (standard error)")
         else:
             self.notes.append(f"the iterations did not settle within {s.max_iters} iterations")
         return s.max_iters
+
+    def _is_steady(self, samples) -> bool:
+        """A true fixed point: monitors moved < steady_tol_k over 50 iterations, heat balanced."""
+        if len(samples) <= 6:
+            return False
+        change = np.abs(samples[-1] - samples[-6])
+        if change.max() >= self.s.steady_tol_k or abs(self.energy_error_pct()) >= 0.1:
+            return False
+        self.se_k = change            # the remaining drift bounds the error of the iterate
+        return True
+
+    def _stop(self, it: int, reason: str) -> int:
+        if reason == "steady":
+            drift = self.se_k
+            self._reset_average()      # report the fixed point itself, not a mean
+            self._accumulate()
+            self.se_k = drift
+        self.settled = True
+        self.stop_reason = reason
+        return it
 
     def averaged_energy_error_pct(self) -> float:
         """Heat balance of the averaged temperature field, in percent of IT power."""
@@ -334,6 +375,8 @@ class RansState:
         return min(0.5 + 0.5 * self.n_avg / max(s.min_avg_iters, 1), 0.99)
 
     def _reset_average(self):
+        self._samples.clear()
+        self.se_k = None
         self.sum_T[:] = 0.0
         for acc in self.sum_vel:
             acc[:] = 0.0
@@ -346,30 +389,33 @@ class RansState:
         self.n_avg += 1
 
     def _is_settled(self) -> bool:
-        """Batch-means standard error of every monitored mean below the tolerance.
+        """Standard error of every monitored mean below the tolerance (autocorrelation-aware).
 
-        Splitting the averaged iterates into batches longer than the row-end
-        oscillation period makes the batch means nearly independent, so their
-        spread estimates the uncertainty of the reported mean; a leftover
-        start-up drift shows up as spread too and keeps the solver going.
+        SE = sqrt(var tau / n) with tau the integrated autocorrelation time of the
+        iterates (twin/thermal/stopping.py). A leftover start-up drift shows as a
+        long tau and as a trend across the window; either keeps the solver going.
         """
         s = self.s
         n = len(self._samples)
         if n < s.min_avg_iters or n % 10:
             return False
-        size = n // s.batches
-        vals = np.asarray(self._samples[n - size * s.batches:])
-        means = vals.reshape(s.batches, size, -1).mean(axis=1)
-        se = means.std(axis=0, ddof=1) / np.sqrt(s.batches)
-        self.mean_se_k = float(se.max())
-        return self.mean_se_k < s.settle_tol_k
+        se, tau, trend = standard_errors(np.asarray(self._samples))
+        self.se_k, self.tau_iters = se, float(tau.max())
+        # a stationary series' fitted trend has a standard error of sqrt(12) SE: flag only
+        # trends twice that (and above 2 tol), i.e. a drift, not the oscillation's noise
+        drifting = trend > np.maximum(2 * np.sqrt(12.0) * se, 2 * s.settle_tol_k)
+        return float(se.max()) <= s.settle_tol_k and not drifting.any()
 
     def _progress_message(self, it: int, averaging: bool) -> str:
-        phase = (f"averaging {self.n_avg}, +-{self.mean_se_k:.2f} K" if averaging else "start-up")
+        if not averaging:
+            phase = "start-up"
+        elif self.se_k is None:
+            phase = f"averaging {self.n_avg}"
+        else:
+            phase = f"averaging {self.n_avg}, +-{float(self.se_k.max()):.2f} K"
         racks = self.monitor_values()[:self.geo.n_racks]
-        hottest = float(racks.max()) if len(racks) else float("nan")
-        return (f"iteration {it} ({phase}), heat balance {self.energy_error_pct():+.1f} %, "
-                f"hottest intake {hottest:.2f} °C")
+        hottest = f", hottest intake {float(racks.max()):.2f} °C" if len(racks) else ""
+        return f"iteration {it} ({phase}), heat balance {self.energy_error_pct():+.1f} %{hottest}"
 
     def averaged_fields(self):
         if self.n_avg == 0:

@@ -17,6 +17,7 @@ class RackResult:
     exhaust_mean_c: float    # rear face: inlet mean + P / (rho cp Q)
     power_kw: float
     airflow_m3s: float
+    inlet_mean_se_k: float = float("nan")   # standard error of the averaged intake mean (accurate model)
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class UnitResult:
     load_kw: float           # rho cp Q (T_return - T_supply); 0 if failed
     supply_temp_c: float
     airflow_m3s: float
+    return_se_k: float = float("nan")       # standard error of the averaged return (accurate model)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,13 @@ class ThermalResult:
     iterations: int = 0
     converged: bool = True
     notes: tuple[str, ...] = ()
+    stop_reason: str = ""    # accurate model: "uncertainty", "steady" or "iteration cap"
+
+    @property
+    def uncertainty_k(self) -> float:
+        """Largest standard error of a rack intake mean (NaN when the model states none)."""
+        se = [r.inlet_mean_se_k for r in self.racks.values()]
+        return max(se) if se else float("nan")
 
     @property
     def energy_error_pct(self) -> float:
