@@ -7,6 +7,7 @@ one exists; for C1 also the worst-rack error against wall time while the
 accurate model iterates, and the preview model's time and error.
 
 usage: python bench/thermal.py [--repeats 3] [--cases c1,default_hall,hall_200] [--cell-m 0.2]
+                              [--drag default_hall]
 """
 from __future__ import annotations
 
@@ -55,6 +56,26 @@ def run_isolated(layout_path: Path, model: str, cell_m: float) -> dict:
     if out.returncode != 0:
         raise SystemExit(f"solve of {layout_path} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def warm_drag(layout_path: str, cell_m: float) -> dict:
+    """Seconds and iterations of the accurate answer after moving the first rack one cell,
+    warm-started from the settled room (what the app does after a drag)."""
+    sys.path.insert(0, str(ROOT))
+    from twin.model import load_layout
+    from twin.thermal.rans import prepare_rans
+    layout = load_layout(layout_path)
+    before = prepare_rans(layout, cell_m)
+    cold = before.solve()
+    x, y = layout.racks[0].position_m
+    layout.racks[0].position_m = (x + cell_m, y)
+    after = prepare_rans(layout, cell_m)
+    after.warm_start(before)
+    t0 = time.perf_counter()
+    warm = after.solve()
+    return {"cold_s": cold.solve_seconds, "cold_iters": cold.iterations,
+            "warm_s": time.perf_counter() - t0, "warm_iters": warm.iterations,
+            "stop": warm.stop_reason}
 
 
 def end_to_end(layout_path: Path) -> float:
@@ -108,6 +129,7 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--cases", default="c1,default_hall")
     ap.add_argument("--cell-m", type=float, default=0.2)
+    ap.add_argument("--drag", default="", help="also time a warm re-solve after a rack drag in this case")
     args = ap.parse_args()
     print(f"{'case':14} {'model':9} {'cells':>8} {'iters':>6} {'median s':>9} "
           f"{'peak MB':>8} {'MAE K':>6} {'worst K':>7} {'ret K':>6} {'energy %':>8} {'+-K':>5} stop")
@@ -126,6 +148,9 @@ def main() -> int:
             print(f"{name:14} {model:9} {last['cells']:>8} {last['iterations']:>6} {med:>9.2f} "
                   f"{max(r['peak_mb'] for r in runs):>8.0f} {acc[0]:>6} {acc[1]:>7} {acc[2]:>6} "
                   f"{last['energy_pct']:>8.2f} {last['se_k']:>5.2f} {last['stop']}")
+    if args.drag:
+        path = case_path(args.drag)
+        print(f"\nafter a one-rack drag in {args.drag}: {warm_drag(str(path), args.cell_m)}")
     if "c1" in args.cases:
         runs = sorted(end_to_end(C1_YAML) for _ in range(args.repeats))
         print(f"\nC1 end to end (process start to JSON written), median of {args.repeats}: "

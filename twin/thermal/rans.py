@@ -25,8 +25,11 @@ from twin.thermal.regions import check_regions
 from twin.thermal.stopping import standard_errors
 from twin.thermal.constants import (BETA_1K, C_1, C_2, C_MU, E_WALL, GRAVITY_MS2, INLET_INTENSITY,
                                     INLET_LENGTH_M, KAPPA, NU_M2S, PR, PR_T, SIGMA_EPS, SIGMA_K,
-                                    START_EPS_M2S3, START_K_M2S2, START_T_OFFSET_K, Y_PLUS_LAM)
+                                    START_EPS_M2S3, START_K_M2S2, Y_PLUS_LAM)
 from twin.thermal.rans_setup import Geometry, edge_mean_nu, momentum_fluxes
+
+
+WARM_STARTUP_ITERS = 20   # start-up of a warm start: the fields already carry the flow
 
 
 @dataclass
@@ -101,10 +104,12 @@ class RansState:
         self.free, fixed = grid.face_bc()
         self.vel = [f.copy() for f in fixed]
         self.t_supply_c = mixed_supply_temp_c(layout)
+        q_supply = sum(u.airflow_m3s for u in layout.cooling_units if u.running)
+        rise_k = layout.it_power_kw * 1000 / (layout.air.rho_cp * q_supply)
         u_max = max(abs(p.velocity_ms) for p in grid.patches)
         self.dt = settings.cfl * min(grid.spacing_m) / max(u_max, 0.2)
         self.p = np.zeros(grid.shape)
-        self.T = np.full(grid.shape, self.t_supply_c + START_T_OFFSET_K)
+        self.T = np.full(grid.shape, self.t_supply_c + 0.5 * rise_k)   # halfway to the mixed return
         self.k = np.full(grid.shape, START_K_M2S2)
         self.eps = np.full(grid.shape, START_EPS_M2S3)
         self.nut = np.zeros(grid.shape)
@@ -119,6 +124,7 @@ class RansState:
         self.se_k = None              # standard error of every monitored mean (racks, returns)
         self.tau_iters = float("nan") # their largest integrated autocorrelation time
         self.stop_reason = ""
+        self.warm = False
         self.startup_iters = 0
         self._kernel_geometry()
 
@@ -172,6 +178,7 @@ class RansState:
         for mine, theirs, free in zip(self.vel, other.vel, self.free):
             mine[free] = theirs[free]
         self.projector.project(*self.vel, self.dt)
+        self.warm = True       # the start-up is mostly done: average once heat balances
 
     # -- one iteration -------------------------------------------------------
     def step(self) -> None:
@@ -304,7 +311,8 @@ class RansState:
                     return self._stop(it, "steady")
                 energy.append(self.energy_error_pct())
                 smooth = float(np.mean(energy[-5:]))
-                if not averaging and it >= s.min_startup_iters and (
+                min_startup = WARM_STARTUP_ITERS if self.warm else s.min_startup_iters
+                if not averaging and it >= min_startup and (
                         abs(smooth) < s.startup_energy_pct or it >= s.max_startup_iters):
                     averaging = True
                     self.startup_iters = it
