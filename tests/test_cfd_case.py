@@ -68,8 +68,8 @@ def test_patch_areas_equal_layout_faces(tmp_path, cell_m):
     for rack in layout.racks:
         assert areas[f"front_{rack.id}"] == pytest.approx(_face_area_m2(rack), abs=1e-9)
         assert areas[f"rear_{rack.id}"] == pytest.approx(_face_area_m2(rack), abs=1e-9)
-    assert areas["return_CRAH_1"] == pytest.approx(0.8 * 1.6, abs=1e-9)
-    assert "return_CRAH_2" not in areas                        # failed: solid, no return
+    assert areas["return_CRAH_2d_1"] == pytest.approx(0.8 * 1.6, abs=1e-9)
+    assert "return_CRAH_2d_2" not in areas                        # failed: solid, no return
     tile_area = sum(t.area_m2 for t in layout.tiles)
     assert areas["tiles"] == pytest.approx(tile_area, abs=1e-9)
     assert grid.patch_area_m2(grid.by_kind("tile")[0]) == pytest.approx(tile_area)

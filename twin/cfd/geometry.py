@@ -7,7 +7,6 @@ snapped geometry.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,8 +25,14 @@ def snap(value_m: float, cell_m: float) -> int:
 
 
 def safe_name(text: str) -> str:
-    """An OpenFOAM- and expression-safe word for an equipment id."""
-    return re.sub(r"[^A-Za-z0-9_]", "_", text)
+    """An OpenFOAM- and expression-safe word for an equipment id, distinct for distinct ids.
+
+    Letters and digits stay; `_` becomes `__` and any other character `_<hex>_`
+    (its code point), so `A-1` is `A_2d_1` and `A_1` is `A__1`: the mapping can
+    be undone, hence two ids never share a patch (docs/cfd.md).
+    """
+    return "".join(ch if ch.isascii() and ch.isalnum() else "__" if ch == "_" else f"_{ord(ch):x}_"
+                   for ch in text)
 
 
 @dataclass
@@ -175,7 +180,12 @@ def _add_tile_patch(grid: Grid, layout) -> None:
 
 
 def _check_patches(grid: Grid) -> None:
-    """Every patch face must sit between the room air and its box (not a wall or another box)."""
+    """Every patch face must sit between the room air and its box (not a wall or another box),
+    and every patch has a name of its own."""
+    names = [p.name for p in grid.patches]
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise LayoutError(f"two patches would be named {twice[0]}: equipment ids must differ")
     for p in grid.patches:
         idx = p.fluid_cells()
         ax_idx = idx[p.axis]
