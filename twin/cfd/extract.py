@@ -1,6 +1,7 @@
 """Turn a finished case into `dctwin simulate --json` figures and uniform-grid T/U arrays."""
 from __future__ import annotations
 
+import io
 import json
 import math
 from pathlib import Path
@@ -109,11 +110,15 @@ def result_dict(layout, grid: Grid, t_grid: np.ndarray, solve_seconds: float, ex
 
 
 def write_outputs(out_dir: Path, result: dict, t_grid: np.ndarray, u_grid: np.ndarray, grid: Grid) -> None:
-    """result.json and fields.npz (compressed float32 T, U on the uniform grid)."""
+    """fields.npz (compressed float32 T, U on the uniform grid), then result.json; each atomically,
+    so a reader never finds half a file."""
+    from twin.files import write_bytes_atomic, write_text_atomic
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "result.json").write_text(json.dumps(_clean(result), indent=1) + "\n")
-    np.savez_compressed(out_dir / "fields.npz", T=t_grid, U=u_grid, cell_size=grid.cell_m,
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, T=t_grid, U=u_grid, cell_size=grid.cell_m,
                         note="index [i,j,k] = cell centre ((i+.5)h, (j+.5)h, (k+.5)h); NaN in solids")
+    write_bytes_atomic(out_dir / "fields.npz", buffer.getvalue())
+    write_text_atomic(out_dir / "result.json", json.dumps(_clean(result), indent=1) + "\n")
 
 
 def _clean(obj):

@@ -1,7 +1,9 @@
 """One call from a layout to CFD results: write the case, mesh, solve, extract."""
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -22,25 +24,46 @@ def fallback_note(cfd: dict) -> str | None:
     return None if note == START_AS_SET else note
 
 
+def default_rule(settings: CaseSettings) -> StopRule:
+    """The stop rule a run uses when none is given: averaging from the settings' start."""
+    return StopRule(start_avg_iter=settings.start_avg_iter)
+
+
 def simulate(layout, out_dir, settings: CaseSettings = CaseSettings(), rule: Optional[StopRule] = None,
              progress: Optional[Callable[[SolveProgress], None]] = None, cancel=None,
              keep_case: bool = True, stage: Optional[Callable[[str], None]] = None,
              restart_if_diverged: bool = True) -> dict:
     """Run the OpenFOAM reference method on `layout`; write result.json + fields.npz to out_dir.
 
-    The case itself goes to out_dir/case (removed afterwards unless keep_case).
+    The case is built in a folder of this run's own (out_dir/.case-*.run), so
+    two runs into one out_dir never remove each other's case; afterwards it
+    becomes out_dir/case (also after a failure, for its logs) or, without
+    keep_case, is removed. result.json and fields.npz are written atomically.
     A run that diverges from its start is run once more from the damped
     start (DAMPED_START); `cfd.start` in the result says which start it took.
     Raises run.OpenFOAMNotFound, run.CFDError (run.CFDDiverged), run.CFDCancelled,
     geometry.LayoutError.
     """
-    rule = rule or StopRule(start_avg_iter=settings.start_avg_iter)
+    rule = rule or default_rule(settings)
     env = run.openfoam_env()
     out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
     say = stage or (lambda _msg: None)
+    case = Path(tempfile.mkdtemp(prefix=".case-", suffix=".run", dir=out))
+    try:
+        result = _simulate_in(layout, out, case, settings, rule, env, progress, cancel, say,
+                              restart_if_diverged)
+    finally:
+        _keep_or_remove(case, out / "case", keep_case, say)
+    return result
+
+
+def _simulate_in(layout, out: Path, case: Path, settings: CaseSettings, rule: StopRule, env: dict,
+                 progress, cancel, say, restart_if_diverged: bool) -> dict:
+    """simulate() with the run's own case folder `case`; outputs go to `out`."""
     start = {"k0_m2s2": settings.k0_m2s2, "epsilon0_m2s3": settings.epsilon0_m2s3, "note": START_AS_SET}
     try:
-        grid, means, t_mesh, t_solve = _mesh_and_solve(layout, out / "case", settings, rule, env,
+        grid, means, t_mesh, t_solve = _mesh_and_solve(layout, case, settings, rule, env,
                                                        progress, cancel, say)
         used = settings
     except run.CFDDiverged as exc:
@@ -49,11 +72,11 @@ def simulate(layout, out_dir, settings: CaseSettings = CaseSettings(), rule: Opt
             raise
         say(f"diverged at iteration {exc.iteration} from its start; "
             f"starting again from the damped start (k0 {damped.k0_m2s2:g}, epsilon0 {damped.epsilon0_m2s3:g})")
-        grid, means, t_mesh, t_solve = _mesh_and_solve(layout, out / "case", damped, rule, env,
+        grid, means, t_mesh, t_solve = _mesh_and_solve(layout, case, damped, rule, env,
                                                        progress, cancel, say)
         used = damped
         start = {**DAMPED_START, "note": f"the start as set diverged at iteration {exc.iteration}"}
-    t_grid, u_grid, tdir = extract.read_fields(out / "case", grid)
+    t_grid, u_grid, tdir = extract.read_fields(case, grid)
     extra = {
         "solver": f"{run.SOLVER} (OpenFOAM), k-epsilon, Boussinesq",
         "iterations": int(float(tdir.name)),
@@ -68,9 +91,25 @@ def simulate(layout, out_dir, settings: CaseSettings = CaseSettings(), rule: Opt
     }
     result = extract.result_dict(layout, grid, t_grid, t_mesh + t_solve, extra)
     extract.write_outputs(out, result, t_grid, u_grid, grid)
-    if not keep_case:
-        shutil.rmtree(out / "case", ignore_errors=True)
     return result
+
+
+def _keep_or_remove(case: Path, kept: Path, keep: bool, say) -> None:
+    """Rename this run's case to `kept` (an older one there is replaced), or delete it."""
+    if not keep:
+        shutil.rmtree(case, ignore_errors=True)
+        return
+    old = None
+    try:
+        os.chmod(case, 0o755)
+        if kept.exists():
+            old = Path(tempfile.mkdtemp(prefix=".case-", suffix=".old", dir=kept.parent))
+            os.replace(kept, old)     # onto an empty folder: allowed
+        os.replace(case, kept)
+    except OSError:                   # another run put its case there meanwhile: keep ours beside it
+        say(f"the case of this run is in {case}")
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _mesh_and_solve(layout, case: Path, settings: CaseSettings, rule: StopRule, env: dict,

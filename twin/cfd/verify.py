@@ -21,14 +21,67 @@ def cache_root() -> Path:
     return Path(base) / "dctwin" / "cfd"
 
 
-def run_folder(layout, cell_m: float, root: Path | None = None, settings=None) -> Path:
-    """A folder per (layout content, grid, CFD settings): re-verifying an unchanged room with
-    the same method finds its earlier run; a run made with other settings is not reused."""
+def method_key(settings=None, rule=None) -> str:
+    """A fingerprint of how a run is made: the physics settings, the case templates (schemes,
+    solvers), the stop rule and dctwin's version; any change gives new cache folders."""
+    import hashlib
+    import json
+    from dataclasses import asdict
+    from twin import __version__
     from twin.cfd.case import CaseSettings
+    from twin.cfd.fields import TEMPLATES
+    from twin.cfd.simulate import default_rule
+    settings = settings or CaseSettings()
+    rule = rule or default_rule(settings)
+    text = json.dumps({"physics": settings.physics_key(), "templates": TEMPLATES,
+                       "stop_rule": asdict(rule), "version": __version__}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def run_folder(layout, cell_m: float, root: Path | None = None, settings=None, rule=None) -> Path:
+    """A folder per (layout content, grid, method_key): re-verifying an unchanged room with
+    the same method finds its earlier run; a run made another way is not reused."""
     from twin.scenario.runner import layout_hash
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", getattr(layout, "name", "") or "layout")[:40]
-    key = (settings or CaseSettings()).physics_key()
-    return (root or cache_root()) / f"{name}-{layout_hash(layout)[:12]}-{cell_m:g}m-{key}"
+    return (root or cache_root()) / f"{name}-{layout_hash(layout)[:12]}-{cell_m:g}m-{method_key(settings, rule)}"
+
+
+RESULT_FILES = ("result.json", "fields.npz")
+
+
+def finished_run(folder: Path) -> bool:
+    """Whether `folder` holds a complete run: a readable result.json and fields.npz with T.
+
+    The cache only ever gets whole folders (`run_into_cache`); this also turns
+    away a folder damaged by other means rather than showing half a result.
+    """
+    import json
+    import zipfile
+    try:
+        json.loads((folder / "result.json").read_text(encoding="utf-8"))
+        with zipfile.ZipFile(folder / "fields.npz") as archive:
+            return "T.npy" in archive.namelist() and archive.testzip() is None
+    except (OSError, ValueError, zipfile.BadZipFile):
+        return False
+
+
+def run_into_cache(layout, folder: Path, settings, rule=None, **options) -> dict:
+    """`simulate` in a private folder beside `folder`, moved there only once it has finished.
+
+    Two runs of the same layout (two windows) each work in their own folder
+    and never touch each other's case; the last to finish replaces the
+    cached result files, each rename atomic. A failed or cancelled run leaves
+    nothing in the cache. `options` go to `simulate` (progress, cancel, stage).
+    """
+    from twin.cfd.simulate import simulate
+    from twin.files import write_folder_atomic
+    done = {}
+
+    def fill(work: Path) -> list:
+        done["result"] = simulate(layout, work, settings, rule, keep_case=False, **options)
+        return list(RESULT_FILES)
+    write_folder_atomic(folder, fill, replace=True, owned=RESULT_FILES)
+    return done["result"]
 
 
 def side_by_side(fast: dict, cfd: dict) -> dict:

@@ -1,8 +1,9 @@
 """The "CFD verification" dock: run the layout through OpenFOAM in the background, then show
 the fast model and the CFD side by side (per-rack table, returns, heat maps and their difference).
 
-The run is `twin.cfd.simulate.simulate` on a worker thread; this module only sequences it,
-forwards its progress and draws what comes back.
+The run is `twin.cfd.verify.run_into_cache` (`twin.cfd.simulate.simulate` in a private
+folder, moved into the cache when finished) on a worker thread; this module only sequences
+it, forwards its progress and draws what comes back.
 """
 from __future__ import annotations
 
@@ -51,12 +52,12 @@ class CfdRun(QObject):
         self._cancel.set()
 
     def _run(self) -> None:
-        from twin.cfd import run, simulate
+        from twin.cfd import run
         from twin.cfd.geometry import LayoutError
-        try:
-            result = simulate.simulate(self.layout, self.out_dir, self.settings, self.rule,
-                                       progress=self.sigProgress.emit, cancel=self._cancel.is_set,
-                                       keep_case=False, stage=self.sigStage.emit)
+        try:       # in a private folder, renamed into the cache only when finished
+            result = verify.run_into_cache(self.layout, self.out_dir, self.settings, self.rule,
+                                           progress=self.sigProgress.emit, cancel=self._cancel.is_set,
+                                           stage=self.sigStage.emit)
         except run.OpenFOAMNotFound as exc:
             self.sigDone.emit("missing", None, str(exc))
         except run.CFDCancelled:
@@ -193,9 +194,9 @@ class CfdPanel(QWidget):
         from twin.scenario.runner import layout_hash
         layout = copy.deepcopy(self.document.layout)
         settings, rule = self.settings_override or (self.case_settings(), None)
-        out = verify.run_folder(layout, settings.cell_m, self.out_root, settings)
+        out = verify.run_folder(layout, settings.cell_m, self.out_root, settings, rule)
         self.cfd_hash = layout_hash(layout)
-        if self.reuse.isChecked() and (out / "result.json").exists() and (out / "fields.npz").exists():
+        if self.reuse.isChecked() and verify.finished_run(out):
             self._set_status(f"Loaded the earlier CFD run of this layout from {out}")
             self._show_cfd(out)
             return
