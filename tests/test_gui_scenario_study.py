@@ -80,3 +80,27 @@ def test_difference_span_steps_up_with_the_change():
     assert span(np.array([20.9])) == 25.0
     assert span(np.array([np.nan])) == 2.0
     assert span(np.array([80.0])) == 50.0              # the top step caps the scale
+
+
+def test_the_docks_report_files_are_the_reports():
+    import twin.report
+    assert REPORT_FILES == twin.report.REPORT_FILES
+
+
+def test_only_a_cold_settled_solve_of_the_window_can_serve_as_a_study_baseline():
+    """The window's accurate solves start from the previous edit's fields; the studies start
+    cold (their figures equal `dctwin report`), so those results must not seed their cache."""
+    from dataclasses import replace
+    from twin.gui.solve_job import Job, SolveSettings, run_accurate
+    layout = load_layout(bundled_layout("small_room"))
+    settings = SolveSettings(accurate_cell_m=0.4)
+    cold, warm = [], []
+    first = Job(1, layout, settings)
+    run_accurate(first, cold.append, lambda fraction, message: None)
+    run_accurate(Job(2, layout, settings), warm.append, lambda fraction, message: None, first.state)
+    assert cold[-1].phase == warm[-1].phase == "final"
+    assert not cold[-1].warm_started and warm[-1].warm_started
+    assert cold[-1].result.converged and cold[-1].cold_settled()
+    assert not warm[-1].cold_settled()
+    assert not replace(cold[-1], result=replace(cold[-1].result, converged=False)).cold_settled()
+    assert not replace(cold[-1], phase="running").cold_settled()

@@ -177,9 +177,13 @@ class ScenarioPanel(QWidget):
         return True
 
     def remember(self, update) -> None:
-        """Cache a settled result of the window's own solver: the baseline needs no new solve."""
+        """Cache a settled result of the window's own solver: the baseline needs no new solve.
+
+        Only a cold, converged solve: the studies start cold, so a warm-started
+        or unsettled result would make their figures differ from `dctwin report`.
+        """
         r = update.result
-        if update.phase in ("preview", "final") and abs(r.cell_m - float(self.cell_m())) < 1e-9:
+        if update.cold_settled() and abs(r.cell_m - float(self.cell_m())) < 1e-9:
             self.studies.cache.put(ResultCache.key(update.layout, r.model, r.cell_m), r)
 
     def _on_progress(self, tag: str, fraction: float, message: str) -> None:

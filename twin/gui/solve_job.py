@@ -42,6 +42,13 @@ class SolveUpdate:
     layout: Layout             # the copy that was solved
     elapsed_s: float           # since the job was submitted
     iterations: int = 0
+    warm_started: bool = False # accurate model started from an earlier solve's fields
+
+    def cold_settled(self) -> bool:
+        """Whether the result is what a cold solve of the layout gives (`dctwin simulate`):
+        settled and not warm-started, so a study may use it as its baseline."""
+        return self.phase in ("preview", "final") and not self.warm_started \
+            and bool(getattr(self.result, "converged", False))
 
 
 @dataclass
@@ -92,7 +99,9 @@ def run_job(job: Job, emit: Emit, progress: Progress,
 
 def _update(job: Job, phase: str, result, iterations: int = 0) -> SolveUpdate:
     metrics = room_metrics.compute(result, job.layout)
-    return SolveUpdate(job.job_id, phase, result, metrics, job.layout, job.elapsed_s(), iterations)
+    warm = bool(job.state is not None and job.state.warm and result.model == "accurate")
+    return SolveUpdate(job.job_id, phase, result, metrics, job.layout, job.elapsed_s(), iterations,
+                       warm)
 
 
 def run_preview(job: Job, emit: Emit) -> None:

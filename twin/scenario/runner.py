@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import threading
 import time
 from collections import OrderedDict
 from typing import Callable, Optional
@@ -36,11 +37,16 @@ def file_hash(path: str) -> str:
 
 
 class ResultCache:
-    """Thermal results by (layout hash, model, cell size); least recently used dropped first."""
+    """Thermal results by (layout hash, model, cell size); least recently used dropped first.
+
+    Safe to share between threads (the app's solver feeds it while a study
+    reads it on a worker): every access holds one lock.
+    """
 
     def __init__(self, max_entries: int = 64):
         self.max_entries = max_entries
         self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
@@ -49,21 +55,24 @@ class ResultCache:
         return f"{layout_hash(layout)}:{model}:{cell_m:g}"
 
     def get(self, key: str):
-        if key in self._items:
-            self._items.move_to_end(key)
-            self.hits += 1
-            return self._items[key]
-        self.misses += 1
-        return None
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return self._items[key]
+            self.misses += 1
+            return None
 
     def put(self, key: str, result) -> None:
-        self._items[key] = result
-        self._items.move_to_end(key)
-        while len(self._items) > self.max_entries:
-            self._items.popitem(last=False)
+        with self._lock:
+            self._items[key] = result
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_entries:
+                self._items.popitem(last=False)
 
     def __len__(self) -> int:
-        return len(self._items)
+        with self._lock:
+            return len(self._items)
 
 
 class Runner:
