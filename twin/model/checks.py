@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Optional
 
-from twin.model import checks_network, checks_power, checks_telemetry, scenarios, schema
+from twin.model import (checks_liquid, checks_network, checks_power, checks_telemetry, scenarios,
+                        schema)
 from twin.model.errors import LayoutError, LayoutWarning
 from twin.model.findings import Findings as _Findings, check_values as _check_values
 from twin.model.layout import Layout
@@ -33,6 +34,7 @@ def _check_all_values(f: _Findings, layout: Layout) -> None:
     checks_power.check_values(f, layout)
     checks_telemetry.check_values(f, layout)
     checks_network.check_values(f, layout)
+    checks_liquid.check_values(f, layout)
 
 
 def _check_rack_airflow(f: _Findings, rack: Any, field: str) -> None:
@@ -57,7 +59,8 @@ def _check_ids(f: _Findings, layout: Layout) -> None:
     """Ids are unique across cooling units, racks and power-chain components."""
     first: dict[str, str] = {}
     ids = [(field, box_id) for field, box_id, _ in _boxes(layout)]
-    for field, box_id in ids + checks_power.component_ids(layout) + checks_network.switch_ids(layout):
+    for field, box_id in ids + checks_power.component_ids(layout) + checks_network.switch_ids(layout) \
+            + checks_liquid.cdu_ids(layout):
         if box_id in first:
             where = first[box_id]
             line = f.line(where + ".id")
@@ -165,9 +168,11 @@ def check_layout(layout: Layout, path: Optional[str] = None,
         checks_power.check_references(f, layout)
         checks_telemetry.check_references(f, layout)
         checks_network.check_references(f, layout)
+        checks_liquid.check_references(f, layout)
         scenarios.check(f, layout)
     if not f.errors:
         _warn_tiles(f, layout)
         checks_power.warn(f, layout)
+        checks_liquid.warn(f, layout)
     key = lambda e: e.line if e.line is not None else 0  # noqa: E731 (stable sort)
     return sorted(f.errors, key=key), sorted(f.warnings, key=key)

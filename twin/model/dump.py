@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from twin.model import dump_network, dump_power, dump_telemetry, scenarios, schema
+from twin.model import dump_liquid, dump_network, dump_power, dump_telemetry, scenarios, schema
 from twin.model.layout import Layout
 
 
@@ -103,6 +103,7 @@ def dump_layout(layout: Layout) -> str:
     out += _section("racks", layout.racks, _rack)
     out += dump_power.sections(layout)
     out += dump_network.section(layout)
+    out += dump_liquid.section(layout)
     out += dump_telemetry.section(layout)
     out += scenarios.lines(layout)
     return "\n".join(out) + "\n"

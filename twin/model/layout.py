@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
     from twin.model.electrical import PowerChain
+    from twin.model.liquid import Liquid
     from twin.model.network import Network
     from twin.model.telemetry import TelemetryMap
 
@@ -83,6 +84,7 @@ class EquipmentType:
     accelerator_type: Optional[str] = None
     airflow: Optional[str] = None            # one of AIRFLOWS
     liquid_heat_pct: Optional[float] = None  # share of the heat taken by liquid cooling
+    coolant_flow_lpm: Optional[float] = None  # coolant flow through one unit, L/min
     source: Optional[str] = None             # where the figures come from
 
     IDLE_SHARE = 0.4   # idle / max power when no idle figure is given (see docs/power.md)
@@ -173,6 +175,7 @@ class Layout:
     telemetry: Optional["TelemetryMap"] = None  # monitored hosts bound to racks
     scenarios: list = field(default_factory=list)   # named what-if edit lists (Scenario)
     network: Optional["Network"] = None       # accelerator fabric (format 2)
+    liquid: Optional["Liquid"] = None         # direct-to-chip liquid cooling (format 2)
 
     def rack(self, rack_id: str) -> Rack:
         return next(r for r in self.racks if r.id == rack_id)

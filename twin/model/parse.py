@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from twin.model import parse_network, parse_power, parse_telemetry, scenarios, schema
+from twin.model import parse_liquid, parse_network, parse_power, parse_telemetry, scenarios, schema
 from twin.model.layout import Air, CoolingUnit, Layout, Room, TileArea
 from twin.model.reader import Reader as _Reader, items, kind_of
 from twin.model.schema import FORMAT_VERSION, show
@@ -77,4 +77,5 @@ def build_layout(doc: Any, path: Optional[str]) -> tuple[Layout, dict[str, int]]
     layout.scenarios = scenarios.parse(r, doc)
     layout.telemetry = parse_telemetry.telemetry(r, doc)
     layout.network = parse_network.network(r, doc, version)
+    layout.liquid = parse_liquid.liquid(r, doc, version)
     return layout, r.lines

@@ -15,9 +15,11 @@ from twin.model.layout import FACINGS
 from twin.model.reader import Reader, items
 from twin.model.schema import POSITIVE, Choice, Key, Number, Text, Vector
 
-# fail/restore: a cooling unit or power component; set: rack or unit fields;
+# fail/restore: a cooling unit, power component, CDU or the facility water; set: rack or unit fields;
 # move: a rack or unit (position_m, optional facing); remove: a rack; add: a new rack.
 ACTIONS = ("fail", "restore", "set", "move", "remove", "add")
+# The target that fails or restores a liquid section's facility water.
+FACILITY_WATER = "facility_water"
 SET_FIELDS = ("power_kw", "delta_t_k", "airflow_m3s", "supply_temp_c", "facing")
 
 
@@ -119,6 +121,10 @@ def known_ids(layout: Any) -> dict[str, str]:
     chain = getattr(layout, "power", None)
     for group in ("utility_feeds", "ups", "pdus"):
         out.update({c.id: "power" for c in (getattr(chain, group) if chain else ())})
+    liquid = getattr(layout, "liquid", None)
+    if liquid is not None:
+        out[FACILITY_WATER] = "facility"
+        out.update({c.id: "cdu" for c in liquid.cdus})
     return out
 
 
@@ -161,11 +167,15 @@ def target_problem(edit: Edit, known: dict[str, str]) -> Optional[str]:
     if kind is None:
         near = difflib.get_close_matches(edit.target, list(known), n=1, cutoff=0.5)
         hint = f'; did you mean "{near[0]}"?' if near else ""
-        return f'no rack, cooling unit or power component with id "{edit.target}"{hint}'
-    wants = {"fail": ("unit", "power"), "restore": ("unit", "power"), "remove": ("rack",),
+        kinds = "rack, cooling unit, power component or CDU" if "cdu" in known.values() \
+            else "rack, cooling unit or power component"
+        return f'no {kinds} with id "{edit.target}"{hint}'
+    wants = {"fail": ("unit", "power", "cdu", "facility"),
+             "restore": ("unit", "power", "cdu", "facility"), "remove": ("rack",),
              "set": ("rack", "unit"), "move": ("rack", "unit")}[edit.action]
     if kind not in wants:
-        what = {"rack": "a rack", "unit": "a cooling unit", "power": "a power component"}[kind]
+        what = {"rack": "a rack", "unit": "a cooling unit", "power": "a power component",
+                "cdu": "a CDU", "facility": "the facility water"}[kind]
         return f'"{edit.target}" is {what}; "{edit.action}" does not apply to it'
     return None
 

@@ -16,7 +16,7 @@ from twin.model.layout import ASHRAE_CLASSES, FACINGS, UNIT_STATES
 
 FORMAT_VERSION = 2
 # Sections a layout may hold only from format 2 on; a layout without them is written as 1.
-FORMAT_2_SECTIONS = ("network",)
+FORMAT_2_SECTIONS = ("network", "liquid")
 RETURNS = ("top",)
 
 Problem = Optional[tuple[str, str]]
@@ -268,6 +268,7 @@ TOP_KEYS = (
     Key("equipment_types", None, required=False),
     Key("power", None, required=False),
     Key("network", None, required=False),
+    Key("liquid", None, required=False),
     Key("telemetry", None, required=False),
     Key("scenarios", None, required=False),
 )

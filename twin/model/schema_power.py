@@ -24,6 +24,7 @@ EQUIPMENT_TYPE_KEYS = (
     Key("accelerator_type", Text(), required=False),
     Key("airflow", Choice(AIRFLOWS), required=False),
     Key("liquid_heat_pct", PERCENT, required=False),
+    Key("coolant_flow_lpm", Number(0.0, strict=True), required=False),
     Key("source", Text(), required=False),
 )
 EQUIPMENT_KEYS = (

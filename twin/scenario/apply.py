@@ -73,6 +73,11 @@ def _apply_one(layout: Layout, edit: Edit, failed: set) -> None:
         if kind == "power":
             (failed.add if edit.action == "fail" else failed.discard)(edit.target)
             return
+        if kind in ("cdu", "facility"):      # the copy's liquid section, not an undoable edit
+            liquid = layout.liquid
+            target = liquid.facility_water if kind == "facility" else liquid.cdu(edit.target)
+            target.state = "failed" if edit.action == "fail" else "running"
+            return
         state = "failed" if edit.action == "fail" else "running"
         commands.set_fields(layout, edit.target, state=state).execute(layout)
     elif edit.action == "set":
