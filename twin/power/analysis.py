@@ -9,7 +9,7 @@ from twin.model.layout import Layout
 from twin.power.chain import Chain, build_chain
 from twin.power.efficiency import DEFAULT_LIMIT_PCT
 from twin.power.failover import check_failover
-from twin.power.facility import annual, liquid_chiller_kw, unit_cooling
+from twin.power.facility import annual, cdu_pumps_kw, liquid_chiller_kw, unit_cooling
 from twin.power.flow import Flow, load_flow
 from twin.power.results import ComponentLoad, PowerResult, RackLoad
 from twin.wording import count
@@ -78,7 +78,8 @@ def analyze(layout: Layout, thermal=None) -> PowerResult:
         it_kw=sum(rack_kw.values()), liquid_kw=liquid_kw,
         fans_kw=sum(u.fan_kw for u in units.values()),
         chiller_kw=sum(u.chiller_kw for u in units.values()),
-        liquid_chiller_kw=liquid_chiller_kw(plant, liquid_kw),
+        liquid_chiller_kw=liquid_chiller_kw(plant, liquid_kw, layout),
+        liquid_pumps_kw=cdu_pumps_kw(layout),
         ups_losses_kw=sum(c.loss_kw for c in components.values() if c.kind == "ups"),
         distribution_losses_kw=sum(c.loss_kw for c in components.values()
                                    if c.kind in ("pdu", "busway")),

@@ -53,14 +53,24 @@ def unit_cooling(layout: Layout, plant: Optional[CoolingPlant], thermal=None) ->
     return out
 
 
-def liquid_chiller_kw(plant: Optional[CoolingPlant], liquid_kw: float) -> float:
-    """Plant power for the heat taken by liquid cooling, at the facility-water temperature."""
+def liquid_chiller_kw(plant: Optional[CoolingPlant], liquid_kw: float,
+                      layout: Optional[Layout] = None) -> float:
+    """Plant power for the heat taken by liquid cooling, at the facility-water temperature
+    (the layout's liquid.facility_water.supply_c when it has a liquid section)."""
     if liquid_kw <= 0:
         return 0.0
     supply_c = DEFAULT_LIQUID_SUPPLY_TEMP_C
-    if plant is not None and plant.liquid_supply_temp_c is not None:
+    if layout is not None and getattr(layout, "liquid", None) is not None:
+        supply_c = float(layout.liquid.facility_water.supply_c)
+    elif plant is not None and plant.liquid_supply_temp_c is not None:
         supply_c = float(plant.liquid_supply_temp_c)
     return liquid_kw / plant_cop(plant, supply_c)
+
+
+def cdu_pumps_kw(layout: Layout) -> float:
+    """Electrical power of the running CDU pumps (0 without a liquid section)."""
+    liquid = getattr(layout, "liquid", None)
+    return 0.0 if liquid is None else sum(float(c.pump_kw) for c in liquid.cdus if c.running)
 
 
 def annual(facility_kw: float, it_kw: float, site: Optional[Site]) -> Annual:

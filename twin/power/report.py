@@ -38,6 +38,7 @@ def power_to_dict(p: PowerResult) -> dict:
         "continuous_limit_pct": p.limit_pct,
         "cooling": {"fans_kw": p.fans_kw, "chiller_kw": p.chiller_kw,
                     "liquid_chiller_kw": p.liquid_chiller_kw,
+                    "liquid_pumps_kw": p.liquid_pumps_kw,
                     "units": {u.id: {"fan_kw": u.fan_kw, "heat_kw": u.heat_kw,
                                      "supply_temp_c": u.supply_temp_c, "cop": u.cop,
                                      "chiller_kw": u.chiller_kw} for u in p.units.values()}},
@@ -68,6 +69,8 @@ def _summary(p: PowerResult) -> list[str]:
     cooling = f"fans {_num(p.fans_kw)}, chiller {_num(p.chiller_kw)}"
     if p.liquid_chiller_kw > 0:
         cooling += f", liquid {_num(p.liquid_chiller_kw)}"
+    if p.liquid_pumps_kw > 0:
+        cooling += f", CDU pumps {_num(p.liquid_pumps_kw)}"
     year = f"per year {p.annual.facility_mwh:,.0f} MWh"
     if p.annual.cost is not None:
         year += f", {p.annual.cost:,.0f} {p.annual.currency or ''}".rstrip()

@@ -119,10 +119,11 @@ class PowerResult:
     racks: dict[str, RackLoad]
     annual: Annual
     notes: tuple[str, ...] = field(default=())
+    liquid_pumps_kw: float = 0.0 # CDU pumps (layouts with a liquid section)
 
     @property
     def cooling_kw(self) -> float:
-        return self.fans_kw + self.chiller_kw + self.liquid_chiller_kw
+        return self.fans_kw + self.chiller_kw + self.liquid_chiller_kw + self.liquid_pumps_kw
 
     @property
     def losses_kw(self) -> float:
