@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     cfd_command.add_parser(commands)
     from twin.capacity import command as capacity_command
     capacity_command.add_parsers(commands)
+    from twin.liquid import command as liquid_command
+    liquid_command.add_parsers(commands)
     return parser
 
 
@@ -83,6 +85,9 @@ def main(argv=None) -> int:
         if args.command in ("capacity", "place-job"):
             from twin.capacity import command as capacity_command
             return capacity_command.RUNNERS[args.command](args)
+        if args.command == "liquid":
+            from twin.liquid import command as liquid_command
+            return liquid_command.run(args)
         if args.command in ("cfd", "compare"):
             from twin.cfd import command as cfd_command
             return cfd_command.run(args)

@@ -15,7 +15,7 @@ from twin.thermal.export import json_text
 __all__ = ["REPORT_FILES", "Study", "run_study", "write_report"]
 
 REPORT_FILES = ("report.html", "report.pdf", "racks.csv", "cooling_units.csv", "power.csv",
-                "report.json")
+                "liquid.csv", "report.json")
 
 
 def write_report(study: Study, folder, replace: bool = False, pdf=None) -> list[str]:

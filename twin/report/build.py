@@ -14,6 +14,7 @@ from typing import Optional
 from twin.model import Layout
 from twin.scenario import Applied, Runner, baseline, compare, evaluate, file_hash, layout_hash
 from twin.scenario.compare import Outcome, power_deltas, power_with_failures
+from twin.report.liquid import liquid_dict, merge_verdict
 from twin.scenario.ridethrough import RideThrough, ride_through
 
 
@@ -48,6 +49,9 @@ def run_study(layout: Layout, applied: Applied, runner: Runner, minutes: float =
         ride = ride_through(base, applied.layout, scen, base.metrics.allowable_c[1], minutes,
                             equipment_kj_per_k_kw=equipment_kj_per_k_kw)
     data = report_dict(layout, applied, base, scen, deltas, ride, runner)
+    data["liquid"] = liquid_dict(layout, applied)
+    if data["liquid"]:
+        deltas["verdict"] = merge_verdict(deltas["verdict"], data["liquid"]["problems"])
     return Study(layout, applied, base, scen, deltas, ride, data)
 
 

@@ -11,6 +11,7 @@ import base64
 
 import twin
 from twin.report import sections
+from twin.report.liquid import section as liquid_section
 from twin.report.findings import findings
 from twin.report.fmt import MISSING, count, esc, file_name, num
 
@@ -61,7 +62,8 @@ def render(study, vector: bool = True) -> str:
              f" · generated {esc(_when(d['generated_utc']))}</p>",
              _model_banner(d), _verdict(d), _key_figures(d),
              sections.maps(d, figure), sections.racks(d, figure), sections.units(d),
-             sections.ride(d, figure), sections.power(d), sections.assumptions(d), _about(d),
+             sections.ride(d, figure), sections.power(d),
+             liquid_section(d, sections.table), sections.assumptions(d), _about(d),
              "</body></html>"]
     return "\n".join(p for p in parts if p)
 

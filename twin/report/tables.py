@@ -86,10 +86,13 @@ def power_rows(data: dict) -> list[dict]:
 
 
 def write_tables(folder, data: dict) -> list[str]:
-    """Write racks.csv, cooling_units.csv and power.csv into folder; their names."""
+    """Write racks.csv, cooling_units.csv, power.csv (and liquid.csv) into folder; their names."""
+    from twin.report.liquid import LIQUID_COLUMNS, rows as liquid_rows
     files = {"racks.csv": _csv(RACK_COLUMNS, rack_rows(data)),
              "cooling_units.csv": _csv(UNIT_COLUMNS, unit_rows(data)),
              "power.csv": _csv(POWER_COLUMNS, power_rows(data))}
+    if data.get("liquid"):
+        files["liquid.csv"] = _csv(LIQUID_COLUMNS, liquid_rows(data))
     for name, text in files.items():
         write_text_atomic(f"{folder}/{name}", text)
     return list(files)
