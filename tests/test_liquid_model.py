@@ -183,3 +183,19 @@ def test_the_power_model_counts_cdu_pumps_and_the_facility_water_temperature():
     warm = _one()
     warm.liquid.facility_water.supply_c = 40
     assert analyze(warm).liquid_chiller_kw < power.liquid_chiller_kw
+
+
+@pytest.mark.parametrize("capacity_kw, status, margin_kw", [(130, "ok", 10.0), (100, "exceeded", -20.0)])
+def test_the_capacity_planner_checks_cdus_with_the_new_rack_normally_and_n_minus_1(
+        capacity_kw, status, margin_kw):
+    from twin.capacity.checks import liquid_check
+    from twin.capacity.sites import Placed
+    text = room(TWO + rack("R3", 3.2), liquid(cdu("CDU-A", 1.0, "R1", capacity_kw, group="G")
+                                              + cdu("CDU-B", 3.0, "R2, R3", capacity_kw, group="G")))
+    layout = loads_layout(text)
+    layout.liquid.cdu("CDU-B").racks.remove("R3")          # R3 is the planner's new rack
+    check = liquid_check(Placed(layout, ["R3"]))
+    # R3 joins the nearer CDU-B; with CDU-A failed, CDU-B carries 3 x 40 = 120 kW.
+    assert (check.status, check.margin, check.unit) == (status, pytest.approx(margin_kw), "kW")
+    assert check.detail.startswith("R3 on CDU-B; CDU-B carries 120 of")
+    assert layout.liquid.cdu("CDU-B").racks == ["R2"]      # the planner's layout is untouched

@@ -86,11 +86,14 @@ def air_check(placed: Placed, result) -> Check:
 
 
 def liquid_check(placed: Placed, result=None) -> Check:
-    """CDU capacity and redundancy; unchecked until the layout can describe CDUs."""
+    """CDU capacity and redundancy (twin.liquid.capacity); unchecked without a liquid section."""
     from twin.power.analysis import rack_loads
     liquid_kw = sum(rack_loads(placed.layout)[r].liquid_kw for r in placed.rack_ids)
     if liquid_kw <= 0:
         return Check("liquid", "unchecked", detail="the new racks have no liquid-cooled heat")
+    if getattr(placed.layout, "liquid", None) is not None:
+        from twin.liquid.capacity import cdu_check
+        return cdu_check(placed, Check)
     return Check("liquid", "unchecked", detail=f"the new racks send {liquid_kw:.0f} kW to liquid "
                  "cooling; the layout describes no CDUs, so it is not checked")
 
