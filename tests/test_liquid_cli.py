@@ -91,3 +91,11 @@ def test_report_of_a_failed_cdu_moves_its_racks(tmp_path, capsys):
     data = json.loads((out / "report.json").read_text())["liquid"]["scenario"]
     assert data["cdus"]["CDU-2"]["load_kw"] == pytest.approx(816.0)
     assert data["racks"]["G1"]["cdus"] == ["CDU-2"] and data["ok"]
+
+
+def test_simulate_json_carries_the_liquid_loop(capsys):
+    assert main(["simulate", "liquid_row", "--json", "-", *FAST]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["liquid"]["cdus"]["CDU-2"]["load_kw"] == pytest.approx(408.0)
+    assert data["energy_balance"]["it_power_kw"] == pytest.approx(data["liquid"]["air_kw"])
+    assert data["power"]["cooling"]["liquid_pumps_kw"] == 16

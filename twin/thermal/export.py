@@ -38,7 +38,8 @@ def layout_label(result, layout) -> str:
 def result_to_dict(result, layout, metrics, power=None) -> dict:
     """The JSON-ready dict of a solve (contract keys plus a few extras), NaN as None.
 
-    `power` (a twin.power PowerResult) adds the "power" section.
+    `power` (a twin.power PowerResult) adds the "power" section; a layout with a
+    `liquid` section adds its steady coolant loop as "liquid" (docs/liquid.md).
     """
     data = {
         "layout": layout_label(result, layout),
@@ -63,6 +64,9 @@ def result_to_dict(result, layout, metrics, power=None) -> dict:
     if power is not None:
         from twin.power.report import power_to_dict
         data["power"] = power_to_dict(power)
+    if getattr(layout, "liquid", None) is not None:
+        from twin.liquid import result_dict, solve_liquid
+        data["liquid"] = result_dict(solve_liquid(layout))
     return finite_or_none(data)
 
 
