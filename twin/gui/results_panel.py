@@ -31,6 +31,14 @@ PHASES = {"preview": "preview (accurate model running…)", "running": "accurate
           "final": "final"}
 
 
+def _certainty(result) -> str:
+    """The accurate model's stated standard error of the intakes and why it stopped."""
+    se, reason = result.uncertainty_k, getattr(result, "stop_reason", "")
+    if not reason or not math.isfinite(se):
+        return ""
+    return f"; intakes ±{se:.2f} K (stopped on {reason})"
+
+
 def _fmt(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}" if value is not None and math.isfinite(value) else "—"
 
@@ -174,7 +182,7 @@ class ResultsPanel(QWidget):
         result, m = update.result, update.metrics
         s = self.summary
         phase = PHASES.get(update.phase, update.phase)
-        s["status"].setText(f"{result.model} model, {phase}; {update.elapsed_s:.1f} s")
+        s["status"].setText(f"{result.model} model, {phase}; {update.elapsed_s:.1f} s" + _certainty(result))
         s["class"].setText(f"{m.ashrae_class}: recommended {m.recommended_c[0]:g}-{m.recommended_c[1]:g} °C, "
                            f"allowable {m.allowable_c[0]:g}-{m.allowable_c[1]:g} °C")
         s["rci"].setText(f"{_fmt(m.rci_hi_pct, 1)} % / {_fmt(m.rci_lo_pct, 1)} %")
