@@ -66,10 +66,10 @@ def test_base_loads_without_warnings():
 
 
 CASES = [
-    (edit(19, '    power_kw: "8kw"'), 'room.yaml:19: racks[0].power_kw: must be a number >= 0 (got "8kw")'),
-    (edit(19, "    power_kw: -5"), "room.yaml:19: racks[0].power_kw: must be a number >= 0 (got -5)"),
-    (edit(19, "    power_kw: .nan"), "room.yaml:19: racks[0].power_kw: must be a number >= 0 (got nan)"),
-    (edit(19, "    power_kw: true"), "room.yaml:19: racks[0].power_kw: must be a number >= 0 (got true)"),
+    (edit(19, '    power_kw: "8kw"'), 'room.yaml:19: racks[0].power_kw: must be a number >= 0 and <= 1000 (got "8kw")'),
+    (edit(19, "    power_kw: -5"), "room.yaml:19: racks[0].power_kw: must be a number >= 0 and <= 1000 (got -5)"),
+    (edit(19, "    power_kw: .nan"), "room.yaml:19: racks[0].power_kw: must be a number >= 0 and <= 1000 (got nan)"),
+    (edit(19, "    power_kw: true"), "room.yaml:19: racks[0].power_kw: must be a number >= 0 and <= 1000 (got true)"),
     (edit(19, "    powr_kw: 5"), 'room.yaml:19: racks[0].powr_kw: unknown key "powr_kw"; did you mean "power_kw"?'),
     (edit(14, "rackz:"), 'room.yaml:14: rackz: unknown key "rackz"; did you mean "racks"?'),
     (edit(5, "  tile_mm: 0.6"), 'room.yaml:5: room.tile_mm: unknown key "tile_mm"; did you mean "tile_m"?'),
@@ -84,11 +84,11 @@ CASES = [
      "(got [0.6, 1.2])"),
     (edit(17, "    size_m: [0.6, -1.2, 2.0]"), "room.yaml:17: racks[0].size_m[1]: must be a number > 0 (got -1.2)"),
     (edit(4, "  size_m: [6.0, 6.0, 0]"), "room.yaml:4: room.size_m[2]: must be a number > 0 (got 0)"),
-    (edit(5, "  tile_m: 0"), "room.yaml:5: room.tile_m: must be a number > 0 (got 0)"),
-    (edit(10, "    airflow_m3s: 0"), "room.yaml:10: cooling_units[0].airflow_m3s: must be a number > 0 (got 0)"),
-    (edit(11, '    supply_temp_c: "cold"'), 'room.yaml:11: cooling_units[0].supply_temp_c: must be a number '
+    (edit(5, "  tile_m: 0"), "room.yaml:5: room.tile_m: must be a number > 0 and <= 10 (got 0)"),
+    (edit(10, "    airflow_m3s: 0"), "room.yaml:10: cooling_units[0].airflow_m3s: must be a number > 0 and <= 100 (got 0)"),
+    (edit(11, '    supply_temp_c: "cold"'), 'room.yaml:11: cooling_units[0].supply_temp_c: must be a number >= 0 and <= 50 '
      '(got "cold")'),
-    (edit(20, "    delta_t_k: 0"), "room.yaml:20: racks[0].delta_t_k: must be a number > 0 (got 0)"),
+    (edit(20, "    delta_t_k: 0"), "room.yaml:20: racks[0].delta_t_k: must be a number >= 1 and <= 60 (got 0)"),
     (edit(20, "    airflow_m3s: 0.4", insert=True), "room.yaml:21: racks[0].airflow_m3s: give exactly one "
      "of delta_t_k or airflow_m3s, not both"),
     (edit(20, "    # no rise"), "room.yaml:15: racks[0]: give exactly one of delta_t_k (air temperature "
@@ -151,7 +151,7 @@ def test_error_names_file_line_field(text, expected):
 def test_error_attributes():
     err = error_of(edit(19, '    power_kw: "8kw"'))
     assert (err.path, err.line, err.field) == ("room.yaml", 19, "racks[0].power_kw")
-    assert err.message == 'must be a number >= 0 (got "8kw")'
+    assert err.message == 'must be a number >= 0 and <= 1000 (got "8kw")'
     assert err.errors == [err]
 
 

@@ -203,7 +203,7 @@ def test_validate_layout_checks_edited_values():
     layout.racks[3].facing = "up"
     with pytest.raises(LayoutError) as info:
         validate_layout(layout)
-    assert str(info.value) == "<layout>: racks[2].power_kw: must be a number >= 0 (got -1)"
+    assert str(info.value) == "<layout>: racks[2].power_kw: must be a number >= 0 and <= 1000 (got -1)"
     assert [e.field for e in info.value.errors] == ["racks[2].power_kw", "racks[3].facing"]
 
 

@@ -127,9 +127,9 @@ def test_c1_is_unchanged_by_the_new_keys():
      'room.yaml:21: racks[0].equipment[0].model: unknown equipment model "dgx-h10"; '
      'did you mean "dgx-h100"?'),
     (edit(21, "      - {model: dgx-h100, position_u: 0}"),
-     "room.yaml:21: racks[0].equipment[0].position_u: must be a number >= 1 (got 0)"),
+     "room.yaml:21: racks[0].equipment[0].position_u: must be a number >= 1 and <= 100 (got 0)"),
     (edit(22, "      - {model: acme-1u, position_u: 9, count: 1.5}"),
-     "room.yaml:22: racks[0].equipment[1].count: must be a whole number >= 1 (got 1.5)"),
+     "room.yaml:22: racks[0].equipment[1].count: must be a whole number >= 1 and <= 100 (got 1.5)"),
     (edit(21, "      - {model: dgx-h100, position_u: 1, utilization_pct: 120}"),
      "room.yaml:21: racks[0].equipment[0].utilization_pct: must be a number >= 0 and <= 100"),
     (edit(22, "      - {model: acme-1u, position_u: 5}"),
@@ -175,7 +175,7 @@ def test_c1_is_unchanged_by_the_new_keys():
     (edit(55, "    other_kwh: 1.5"),
      'room.yaml:55: power.site.other_kwh: unknown key "other_kwh"; did you mean "other_kw"?'),
     (edit(11, "    fan_power_kw: -1"),
-     "room.yaml:11: cooling_units[0].fan_power_kw: must be a number >= 0 (got -1)"),
+     "room.yaml:11: cooling_units[0].fan_power_kw: must be a number >= 0 and <= 500 (got -1)"),
     (edit(36, "  utility_feed:"),
      'room.yaml:36: power.utility_feed: unknown key "utility_feed"; did you mean "utility_feeds"?'),
 ])

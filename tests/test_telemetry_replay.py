@@ -57,7 +57,7 @@ def test_reads_rows_with_empty_cells_as_none_and_ignores_unknown_columns(replay_
     ("2026-01-05T09:00:00Z,,0,1", ":3: host: missing"),
     ("2026-01-05T09:00:00Z,n,zero,1", ":3: gpu: must be a whole number"),
     ("2026-01-05T09:00:00Z,n,0,lots", ":3: power_w: not a number"),
-    ("2026-01-05T09:00:00Z,n,0,nan", ":3: power_w: not a number"),
+    ("2026-01-05T09:00:00Z,n,0,nan", ":3: power_w: must be a number from 0 to 10000"),
 ])
 def test_bad_rows_name_file_line_and_column(tmp_path, row, message):
     path = tmp_path / "bad.csv"

@@ -18,6 +18,7 @@ from twin.model.electrical import CoolingPlant, Pdu, PowerChain, Site, Ups, Util
 from twin.model.equipment import RackPower, rack_power, refresh_rack_power
 from twin.model.layout import (AIRFLOWS, ASHRAE_CLASSES, FACINGS, UNIT_STATES, Air, CoolingUnit,
                                Equipment, EquipmentType, Layout, Rack, Room, TileArea)
+from twin.model.limits import MAX_LAYOUT_BYTES, InputLimitError, read_bounded
 from twin.model.parse import build_layout
 from twin.model.resources import bundled_layout, bundled_layout_names, default_layout_path
 from twin.model.schema import FORMAT_VERSION
@@ -57,6 +58,7 @@ def loads_layout(text: str, filename: Optional[str] = "<string>") -> Layout:
     _raise_first(errors)
     layout.warnings = warnings
     layout.source_text = text
+    layout.lines = lines
     return layout
 
 
@@ -64,10 +66,13 @@ def load_layout(path: PathLike) -> Layout:
     """Read a layout file; sets `layout.source_path` and `layout.warnings`.
 
     Every failure, unreadable files included, is a LayoutError naming the file.
+    FIFOs, devices and files over limits.MAX_LAYOUT_BYTES are refused unread.
     """
     name = os.fspath(path)
     try:
-        data = Path(name).read_bytes()
+        data = read_bounded(name, MAX_LAYOUT_BYTES, "layout")
+    except InputLimitError as exc:
+        raise LayoutError(name, None, "", str(exc).split(": ", 1)[-1]) from None
     except OSError as exc:
         raise LayoutError(name, None, "", f"cannot read the file: {exc.strerror or exc}") from exc
     try:

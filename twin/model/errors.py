@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from twin.model.limits import MAX_MESSAGE_CHARS, clip_text
+
 
 def format_location(path: Optional[str], line: Optional[int], field: str) -> str:
     """The `file:line: field: ` prefix shared by errors and warnings."""
@@ -17,8 +19,10 @@ def format_location(path: Optional[str], line: Optional[int], field: str) -> str
 
 
 def _one_line(text: str) -> str:
-    """Collapse whitespace runs containing line breaks so messages stay on one line."""
-    return " ".join(str(text).split()) if "\n" in str(text) else str(text)
+    """One line (whitespace runs with line breaks collapsed) of at most MAX_MESSAGE_CHARS."""
+    text = str(text)
+    text = text if len(text) <= 4 * MAX_MESSAGE_CHARS else text[:4 * MAX_MESSAGE_CHARS]
+    return clip_text(" ".join(text.split()) if "\n" in text else text, MAX_MESSAGE_CHARS)
 
 
 class LayoutError(ValueError):

@@ -167,6 +167,8 @@ class Layout:
     source_path: Optional[str] = field(default=None, compare=False)
     # The text this layout was read from: saves rewrite only what changed in it (model/splice.py).
     source_text: Optional[str] = field(default=None, compare=False, repr=False)
+    # File line of each field path (`room.size_m` -> 10) when read from a file.
+    lines: dict = field(default_factory=dict, compare=False, repr=False)
     # Non-fatal findings from the last load or save (LayoutWarning objects).
     warnings: list = field(default_factory=list, compare=False, repr=False)
     # Equipment models defined in this file (they take precedence over the bundled catalog).

@@ -13,6 +13,7 @@ from typing import Any, Optional
 from twin.model.findings import check_values
 from twin.model.layout import FACINGS
 from twin.model.reader import Reader, items
+from twin.model import schema
 from twin.model.schema import POSITIVE, Choice, Key, Number, Text, Vector
 
 # fail/restore: a cooling unit, power component, CDU or the facility water; set: rack or unit fields;
@@ -59,10 +60,10 @@ EDIT_KEYS = (
     Key("position_m", Vector(2, Number()), required=False),
     Key("size_m", Vector(3, POSITIVE), required=False),
     Key("facing", Choice(FACINGS), required=False),
-    Key("power_kw", Number(0.0), required=False),
-    Key("delta_t_k", POSITIVE, required=False),
-    Key("airflow_m3s", POSITIVE, required=False),
-    Key("supply_temp_c", Number(), required=False),
+    Key("power_kw", schema.RACK_POWER_KW, required=False),
+    Key("delta_t_k", schema.RACK_DELTA_T_K, required=False),
+    Key("airflow_m3s", schema.UNIT_AIRFLOW_M3S, required=False),
+    Key("supply_temp_c", schema.SUPPLY_TEMP_C, required=False),
 )
 SCENARIO_KEYS = (
     Key("name", Text(nonempty=True)),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from twin.model.layout import ASHRAE_CLASSES, FACINGS, UNIT_STATES
+from twin.model.limits import MAX_INT_DIGITS, clip_text
 
 FORMAT_VERSION = 2
 # Sections a layout may hold only from format 2 on; a layout without them is written as 1.
@@ -22,26 +23,37 @@ RETURNS = ("top",)
 Problem = Optional[tuple[str, str]]
 
 
-def show(value: Any) -> str:
-    """A short YAML-like spelling of a value for error messages."""
+def show(value: Any, depth: int = 0) -> str:
+    """A short YAML-like spelling of a value for error messages.
+
+    Bounded whatever the value: long text is cut and only short, flat lists are
+    spelled out, so a list shared through YAML aliases is never expanded.
+    """
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return json.dumps(clip_text(value), ensure_ascii=False)
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(show(v) for v in value) + "]" if len(value) <= 6 else "a list"
+        if len(value) > 6 or depth >= 2:
+            return "a list"
+        return "[" + ", ".join(show(v, depth + 1) for v in value) + "]"
     if isinstance(value, dict):
         return "a mapping"
-    return str(value)
+    if isinstance(value, int) and abs(value) >= 10 ** MAX_INT_DIGITS:
+        return f"an integer of {len(str(abs(value))):,} digits"
+    return clip_text(str(value))
 
 
 def is_number(value: Any) -> bool:
     """True for finite ints and floats (booleans are not numbers here)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
-    return math.isfinite(value)
+    try:
+        return math.isfinite(value)
+    except OverflowError:          # an int beyond any float: not a usable number
+        return False
 
 
 class Number:
@@ -221,24 +233,34 @@ class Key:
 
 
 POSITIVE = Number(0.0, strict=True)
+# Physical ranges: values outside these are typos or unit slips in any room (docs/layout-format.md).
+SUPPLY_TEMP_C = Number(0.0, upper=50.0)
+AIR_DENSITY_KGM3 = Number(0.5, upper=2.0)           # 5,500 m altitude .. cold sea-level air
+AIR_CP_JKGK = Number(900.0, upper=1200.0)           # dry to saturated warm air is 1,005..1,030
+UNIT_AIRFLOW_M3S = Number(0.0, strict=True, upper=100.0)
+RACK_AIRFLOW_M3S = Number(0.0, strict=True, upper=20.0)
+RACK_POWER_KW = Number(0.0, upper=1000.0)
+RACK_DELTA_T_K = Number(1.0, upper=60.0)
+FAN_POWER_KW = Number(0.0, upper=500.0)
+HEIGHT_U = Integer(1.0, upper=100.0)
 
 ROOM_KEYS = (
     Key("size_m", Vector(3, POSITIVE)),
-    Key("tile_m", POSITIVE, required=False, default=0.6),
+    Key("tile_m", Number(0.0, strict=True, upper=10.0), required=False, default=0.6),
 )
 AIR_KEYS = (
-    Key("density_kgm3", POSITIVE, required=False, default=1.19),
-    Key("cp_jkgk", POSITIVE, required=False, default=1006.0),
+    Key("density_kgm3", AIR_DENSITY_KGM3, required=False, default=1.19),
+    Key("cp_jkgk", AIR_CP_JKGK, required=False, default=1006.0),
 )
 UNIT_KEYS = (
     Key("id", Text(nonempty=True)),
     Key("position_m", Vector(2, Number())),
     Key("size_m", Vector(3, POSITIVE)),
-    Key("airflow_m3s", POSITIVE),
-    Key("supply_temp_c", Number()),
+    Key("airflow_m3s", UNIT_AIRFLOW_M3S),
+    Key("supply_temp_c", SUPPLY_TEMP_C),
     Key("return", Choice(RETURNS), required=False, default="top", attr="return_"),
     Key("state", Choice(UNIT_STATES), required=False, default="running"),
-    Key("fan_power_kw", Number(0.0), required=False),
+    Key("fan_power_kw", FAN_POWER_KW, required=False),
 )
 TILE_KEYS = (Key("area_m", None),)
 AREA_KEYS = (
@@ -250,10 +272,10 @@ RACK_KEYS = (
     Key("position_m", Vector(2, Number())),
     Key("size_m", Vector(3, POSITIVE)),
     Key("facing", Choice(FACINGS)),
-    Key("power_kw", Number(0.0)),
-    Key("delta_t_k", POSITIVE, required=False),
-    Key("airflow_m3s", POSITIVE, required=False),
-    Key("height_u", Integer(1.0), required=False),
+    Key("power_kw", RACK_POWER_KW),
+    Key("delta_t_k", RACK_DELTA_T_K, required=False),
+    Key("airflow_m3s", RACK_AIRFLOW_M3S, required=False),
+    Key("height_u", HEIGHT_U, required=False),
     Key("equipment", None, required=False),
 )
 TOP_KEYS = (

@@ -40,7 +40,7 @@ TELEMETRY_KEYS = (
 HOST_KEYS = (
     Key("host", Text(nonempty=True)),
     Key("rack", Text(nonempty=True)),
-    Key("server", Integer(0.0), required=False),
+    Key("server", Integer(0.0, upper=1000.0), required=False),
     Key("model", Text(nonempty=True), required=False),
-    Key("rest_kw", Number(0.0), required=False),
+    Key("rest_kw", Number(0.0, upper=100.0), required=False),
 )

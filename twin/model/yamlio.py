@@ -13,9 +13,38 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from twin.model.errors import LayoutError
+from twin.model.limits import MAX_INT_DIGITS, MAX_NESTING_DEPTH
 
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
+class _TooDeep(yaml.YAMLError):
+    """Lists and mappings nested deeper than MAX_NESTING_DEPTH (refused before recursing)."""
+
+    def __init__(self, mark):
+        super().__init__()
+        self.problem_mark = mark
+        self.problem = (f"lists and mappings are nested more than {MAX_NESTING_DEPTH} levels "
+                        "deep; a layout needs fewer than ten")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose composer stops at MAX_NESTING_DEPTH instead of exhausting the stack."""
+
+    def __init__(self, stream):
+        self.depth = 0
+        super().__init__(stream)
+
+    def compose_node(self, parent, index):
+        if self.depth >= MAX_NESTING_DEPTH:
+            raise _TooDeep(self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 class YMap(dict):
@@ -69,7 +98,7 @@ class _Walker:
         self.active.add(key)
         try:
             if isinstance(node, ScalarNode):
-                value = self.loader.construct_object(node, deep=True)
+                value = self.scalar(node, field)
             elif isinstance(node, SequenceNode):
                 value = self.sequence(node, field)
             else:
@@ -78,6 +107,19 @@ class _Walker:
             self.active.discard(key)
         self.done[key] = value
         return value
+
+    def scalar(self, node: ScalarNode, field: str) -> Any:
+        """A scalar's value; integers longer than MAX_INT_DIGITS are refused unconverted."""
+        if node.tag == _INT_TAG:
+            digits = sum(c.isalnum() for c in node.value.lstrip("+-").split("x")[-1])
+            if digits > MAX_INT_DIGITS:
+                return self.too_long(node, field)
+        return self.loader.construct_object(node, deep=True)
+
+    def too_long(self, node: ScalarNode, field: str):
+        shown = node.value if len(node.value) <= 24 else f"{node.value[:20]}..."
+        raise self.error(node, field, f"integer {shown} has more than {MAX_INT_DIGITS} digits; "
+                         "no value here is that large (a unit typo?)")
 
     def sequence(self, node: SequenceNode, field: str) -> YSeq:
         if node.tag != _SEQ_TAG:
@@ -114,6 +156,14 @@ class _Walker:
         return out
 
 
+def _reader_error(path: Optional[str], text: str, exc: yaml.reader.ReaderError) -> LayoutError:
+    """A control character (NUL, BEL, ...) YAML refuses, at its line."""
+    line = text.count("\n", 0, max(exc.position, 0)) + 1
+    char = exc.character if isinstance(exc.character, int) else 0
+    return LayoutError(path, line, "", f"the file holds the control character U+{char:04X}, "
+                       "which YAML text may not contain (is it a binary or corrupted file?)")
+
+
 def _syntax_error(path: Optional[str], exc: yaml.YAMLError) -> LayoutError:
     """A LayoutError for a YAML syntax problem, at the line PyYAML points to."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -129,16 +179,26 @@ def _syntax_error(path: Optional[str], exc: yaml.YAMLError) -> LayoutError:
 def compose_yaml(text: str, path: Optional[str] = None) -> Any:
     """Parse one YAML document into YMap / YSeq / scalars (None if empty).
 
-    Raises LayoutError with the line for syntax errors, several documents in
-    one file, duplicate keys, non-text keys, unknown tags and alias cycles.
+    Raises LayoutError with the line for syntax errors, control characters,
+    several documents in one file, duplicate keys, non-text keys, unknown
+    tags, alias cycles, nesting deeper than MAX_NESTING_DEPTH and integers
+    longer than MAX_INT_DIGITS.
     """
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = _Loader(text)     # checks every character: a NUL is refused here
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(path, text, exc) from None
     try:
         node = loader.get_single_node()
         if node is None:
             return None
         return _Walker(loader, path).walk(node, "")
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(path, text, exc) from None
     except yaml.YAMLError as exc:
         raise _syntax_error(path, exc) from None
+    except RecursionError:         # a safety net: the depth limit should come first
+        raise LayoutError(path, None, "", f"lists and mappings are nested too deeply (at most "
+                          f"{MAX_NESTING_DEPTH} levels)") from None
     finally:
         loader.dispose()

@@ -165,7 +165,7 @@ def replay_power(layout, path: str, at: Optional[str] = None) -> LivePower:
         try:
             time_s = parse_timestamp(at)
         except ValueError:
-            raise ReplayError(f"--at: not a time: {at!r} (ISO 8601 such as "
+            raise ReplayError(f"--at: not a time: {at[:40]!r} (years 1970 to 9999, ISO 8601 such as "
                               f"{format_timestamp(recording.start_s)}, or epoch seconds)") from None
         if time_s < recording.start_s:
             raise ReplayError(f"--at {at} is before the recording starts "
@@ -188,6 +188,7 @@ def describe(live: LivePower) -> list[str]:
                      "(bind their hosts in the layout's telemetry section)")
     if live.silent_hosts:
         lines.append(f"warning: no data for mapped hosts: {', '.join(live.silent_hosts)}")
+    lines.extend(f"warning: {note}" for note in live.notes[:12])
     return lines
 
 

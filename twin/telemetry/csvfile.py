@@ -16,7 +16,8 @@ import os
 from datetime import datetime, timezone
 from typing import Iterable, Union
 
-from twin.telemetry.sample import METRICS, Frame, GpuSample
+from twin.model import limits
+from twin.telemetry.sample import METRICS, METRIC_RANGES, Frame, GpuSample
 
 COLUMNS = ("timestamp", "host", "gpu") + METRICS
 _INTEGER_METRICS = ("throttle_reasons", "ecc_uncorrected", "xid")
@@ -33,15 +34,18 @@ def parse_timestamp(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        pass
-    else:
-        if math.isfinite(value):
-            return value
-        raise ValueError(f"not a finite time: {text!r}")
-    stamp = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=timezone.utc)
-    return stamp.timestamp()
+        if len(text) > 64:
+            raise ValueError("not a time") from None
+        stamp = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=timezone.utc)
+        try:
+            value = stamp.timestamp()
+        except (OverflowError, ValueError):   # year 1 minus a zone offset
+            raise ValueError("not a time") from None
+    if not (math.isfinite(value) and 0.0 <= value <= limits.MAX_TIMESTAMP_S):
+        raise ValueError(f"{text[:40]!r} is outside the years 1970 to 9999")
+    return value
 
 
 def format_timestamp(seconds: float) -> str:
@@ -52,46 +56,80 @@ def format_timestamp(seconds: float) -> str:
 
 
 def _metric(name: str, text: str):
+    """A metric cell: None when empty; ValueError saying the accepted range if out of it."""
     if not text.strip():
         return None
     value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"not a finite number: {text!r}")
+    low, high = METRIC_RANGES[name]
+    if not (math.isfinite(value) and low <= value <= high):
+        raise ValueError(f"must be a number from {low:g} to {high:g}")
     return int(value) if name in _INTEGER_METRICS else value
 
 
 def _row(where: str, row: dict) -> GpuSample:
+    if None in row:
+        raise ReplayError(f"{where}: the row has more cells than the header has columns")
     try:
         stamp = parse_timestamp(row.get("timestamp") or "")
     except ValueError:
-        raise ReplayError(f"{where}: timestamp: not a time: {row.get('timestamp')!r} "
-                          "(ISO 8601 such as 2026-01-05T09:00:00Z, or epoch seconds)") from None
+        raise ReplayError(f"{where}: timestamp: not a time: {_shown(row.get('timestamp'))} "
+                          "(ISO 8601 such as 2026-01-05T09:00:00Z, or epoch seconds, "
+                          "years 1970 to 9999)") from None
     host = (row.get("host") or "").strip()
     if not host:
         raise ReplayError(f"{where}: host: missing")
-    try:
-        gpu = int(row.get("gpu") or "")
-    except ValueError:
-        raise ReplayError(f"{where}: gpu: must be a whole number (got {row.get('gpu')!r})") from None
+    gpu_text = (row.get("gpu") or "").strip()
+    gpu = int(gpu_text) if gpu_text.isdigit() and len(gpu_text) <= 6 else -1
+    if not 0 <= gpu <= limits.MAX_GPU_INDEX:
+        raise ReplayError(f"{where}: gpu: must be a whole number from 0 to "
+                          f"{limits.MAX_GPU_INDEX} (got {_shown(row.get('gpu'))})")
     values = {}
     for name in METRICS:
         try:
             values[name] = _metric(name, row.get(name) or "")
-        except ValueError:
-            raise ReplayError(f"{where}: {name}: not a number: {row.get(name)!r}") from None
+        except ValueError as exc:
+            why = str(exc) if str(exc).startswith("must") else "not a number"
+            raise ReplayError(f"{where}: {name}: {why} (got {_shown(row.get(name))})") from None
     return GpuSample(stamp, host, gpu, **values)
 
 
+def _shown(cell) -> str:
+    return repr(limits.clip_text(cell, 40)) if isinstance(cell, str) else repr(cell)
+
+
+def _text(name: str, data: bytes) -> str:
+    """The file's text: UTF-8 without NUL bytes, else ReplayError at the line."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ReplayError(f"{name}:{line}: the file is not UTF-8 text") from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise ReplayError(f"{name}:{text.count(chr(10), 0, nul) + 1}: the file holds a NUL "
+                          "byte (a binary or corrupted file?)")
+    return text
+
+
 def read_samples(path: PathLike) -> list[GpuSample]:
-    """All rows of a replay file, in file order. Raises ReplayError or OSError."""
+    """All rows of a replay file, in file order. Raises ReplayError or OSError.
+
+    FIFOs, devices and files over limits.MAX_REPLAY_BYTES are refused unread.
+    """
     name = os.fspath(path)
-    with open(name, newline="", encoding="utf-8-sig") as stream:
-        reader = csv.DictReader(stream)
+    try:
+        text = _text(name, limits.read_bounded(name, limits.MAX_REPLAY_BYTES, "replay"))
+    except limits.InputLimitError as exc:
+        raise ReplayError(str(exc)) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
         missing = [c for c in ("timestamp", "host", "gpu") if c not in (reader.fieldnames or ())]
         if missing:
             raise ReplayError(f"{name}:1: missing column(s) {', '.join(missing)} (a replay file "
                               f"starts with a header such as {','.join(COLUMNS[:5])},...)")
         return [_row(f"{name}:{reader.line_num}", row) for row in reader]
+    except csv.Error as exc:       # a field over the csv module's limit, a stray quote
+        raise ReplayError(f"{name}:{reader.line_num}: not a readable CSV row: {exc}") from None
 
 
 def frames(samples: Iterable[GpuSample]) -> list[Frame]:

@@ -16,7 +16,7 @@ from typing import Iterable, Optional
 from twin.model.catalog import equipment_types
 from twin.model.equipment import item_power
 from twin.model.layout import EquipmentType, Layout, Rack
-from twin.telemetry.sample import GpuSample
+from twin.telemetry.sample import METRIC_RANGES, GpuSample, plausible_power_w
 
 REST_KW_PER_GPU = 0.25     # non-GPU server draw per GPU when the model is unknown (DGX H100 idle / 8)
 
@@ -126,7 +126,8 @@ def rest_kw(binding: Binding, gpus: int) -> float:
 
 
 def host_power(binding: Binding, samples: list[GpuSample]) -> HostPower:
-    gpu_kw = sum(s.power_w or 0.0 for s in samples) / 1000.0
+    """A host's draw; implausible GPU readings (see `flagged`) count as no reading."""
+    gpu_kw = sum(s.power_w for s in samples if plausible_power_w(s.power_w)) / 1000.0
     return HostPower(binding, len(samples), gpu_kw, rest_kw(binding, len(samples)),
                      any(s.stale for s in samples))
 
@@ -162,7 +163,14 @@ def live_power(layout: Layout, samples: Iterable[GpuSample], timestamp_s: float 
              for rack in layout.racks if rack.id in per_rack}
     unmapped = tuple(sorted(s.key for s in samples if s.host not in bound))
     silent = tuple(sorted(h for h in bound if h not in by_host))
-    return LivePower(timestamp_s, racks, unmapped, silent)
+    return LivePower(timestamp_s, racks, unmapped, silent, flagged(samples))
+
+
+def flagged(samples: Iterable[GpuSample]) -> tuple[str, ...]:
+    """Notes for GPU power readings no GPU can give (negative, NaN, over the limit)."""
+    return tuple(f"{s.host}/{s.gpu}: power {s.power_w:g} W ignored (a GPU draws 0 to "
+                 f"{METRIC_RANGES['power_w'][1]:g} W)" for s in samples
+                 if s.power_w is not None and not plausible_power_w(s.power_w))
 
 
 def apply_live_power(layout: Layout, live: LivePower) -> Layout:

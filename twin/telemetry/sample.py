@@ -5,7 +5,10 @@ Every metric is optional (None): not every GPU, driver or file reports every one
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+import math
 from typing import Optional
+
+from twin.model import limits
 
 # Connection states of a source, as shown to users.
 CONNECTED = "connected"     # values are fresh
@@ -17,6 +20,26 @@ STATES = (CONNECTED, STALE, OFF, ENDED)
 METRICS = ("power_w", "temperature_c", "utilization_pct", "memory_used_mib",
            "memory_total_mib", "sm_clock_mhz", "memory_clock_mhz", "throttle_reasons",
            "ecc_uncorrected", "xid")
+
+# What a GPU can report; outside it a reading is a fault (limits.py holds the numbers).
+METRIC_RANGES = {
+    "power_w": (0.0, limits.MAX_GPU_POWER_W),
+    "temperature_c": limits.GPU_TEMPERATURE_C,
+    "utilization_pct": (0.0, 100.0),
+    "memory_used_mib": (0.0, limits.MAX_MEMORY_MIB),
+    "memory_total_mib": (0.0, limits.MAX_MEMORY_MIB),
+    "sm_clock_mhz": (0.0, limits.MAX_CLOCK_MHZ),
+    "memory_clock_mhz": (0.0, limits.MAX_CLOCK_MHZ),
+    "throttle_reasons": (0.0, limits.MAX_COUNTER),
+    "ecc_uncorrected": (0.0, limits.MAX_COUNTER),
+    "xid": (0.0, limits.MAX_COUNTER),
+}
+
+
+def plausible_power_w(value: Optional[float]) -> bool:
+    """Whether a GPU power reading can be real (finite, 0 to MAX_GPU_POWER_W)."""
+    low, high = METRIC_RANGES["power_w"]
+    return value is not None and math.isfinite(value) and low <= value <= high
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,13 @@ imposed value on a patch (tiles, rack fronts and rears, unit returns).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from twin.model import limits
+from twin.model.errors import LayoutError
 from twin.model.layout import Layout
 
 PATCH_KINDS = ("tile", "rack_front", "rack_rear", "unit_return")
@@ -161,10 +164,8 @@ def _side_faces(box, axis: int, side: int, shape, fluid):
 
 def build_grid(layout: Layout, cell_m: float = 0.2) -> Grid:
     """Voxelise the room, its boxes and its patches on a grid of about `cell_m`."""
-    if not cell_m > 0:
-        raise GridError(f"cell size must be > 0 m (got {cell_m})")
     size = layout.room.size_m
-    shape = tuple(max(2, int(round(s / cell_m))) for s in size)
+    shape = grid_shape(layout, cell_m)
     spacing = tuple(s / n for s, n in zip(size, shape))
     fluid = np.ones(shape, dtype=bool)
     boxes = {}
@@ -178,6 +179,26 @@ def build_grid(layout: Layout, cell_m: float = 0.2) -> Grid:
     _add_return_patches(grid, running)
     _add_tile_patch(grid, layout, sum(u.airflow_m3s for u in running))
     return grid
+
+
+def grid_shape(layout: Layout, cell_m: float) -> tuple[int, int, int]:
+    """Cells along x, y, z for `cell_m`; GridError before anything is allocated when the
+    grid would exceed limits.max_cells() (a 500 m room, sizes typed in millimetres)."""
+    if not (cell_m > 0 and math.isfinite(cell_m)):
+        raise GridError(f"cell size must be a finite number > 0 m (got {cell_m})")
+    counts = [s / cell_m for s in layout.room.size_m]
+    counts = [max(2.0, float(round(c))) if math.isfinite(c) else math.inf for c in counts]
+    cells, limit = math.prod(counts), limits.max_cells()
+    if cells > limit:
+        lx, ly, lz = layout.room.size_m
+        need = f"{cells:,.0f}" if cells < 1e18 else f"{cells:.3g}"
+        lines = getattr(layout, "lines", None) or {}
+        raise GridError(str(LayoutError(
+            getattr(layout, "source_path", None), lines.get("room.size_m"), "room.size_m",
+            f"a {lx:g} x {ly:g} x {lz:g} m room at {cell_m:g} m cells needs {need} grid cells; "
+            f"the limit is {limit:,} (sizes are in metres; a larger --cell-m, --max-cells N or "
+            f"{limits.MAX_CELLS_ENV} raise it)")))
+    return tuple(int(c) for c in counts)
 
 
 def _add_rack_patches(grid: Grid, layout: Layout) -> None:
