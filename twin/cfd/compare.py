@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import math
+
+from twin.model import limits
 
 RACK_KEYS = ("inlet_mean_c", "inlet_max_c", "inlet_lower_c", "inlet_middle_c", "inlet_upper_c")
+_COMPARED = RACK_KEYS + ("return_temp_c",)
 ALIASES = {"exhaust_c": "exhaust_mean_c", "return_mean_c": "return_temp_c", "heat_removed_kw": "load_kw"}
 
 
@@ -18,11 +21,32 @@ def _normalise(entry: dict) -> dict:
 
 
 def load_result(path) -> dict:
-    """A result file with normalised rack and unit entries."""
-    doc = json.loads(Path(path).read_text())
-    doc["racks"] = {k: _normalise(v) for k, v in doc.get("racks", {}).items()}
-    doc["cooling_units"] = {k: _normalise(v) for k, v in doc.get("cooling_units", {}).items()}
+    """A result file with normalised rack and unit entries; ValueError naming the file when
+    it is not one (a FIFO, too large, not JSON, nested too deeply, entries not mappings)."""
+    name = str(path)
+    try:
+        doc = json.loads(limits.read_bounded(name, limits.MAX_RESULTS_BYTES, "results")
+                         .decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ValueError(f"{name}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{name}:{exc.lineno}: not JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ValueError(f"{name}: JSON nested too deeply") from None
+    if not isinstance(doc, dict):
+        raise ValueError(f"{name}: not a results file (a JSON object with racks)")
+    for group in ("racks", "cooling_units"):
+        entries = doc.get(group, {})
+        if not isinstance(entries, dict) or not all(isinstance(v, dict) for v in entries.values()):
+            raise ValueError(f"{name}: {group}: must map ids to objects of figures")
+        doc[group] = {k: _numbers(_normalise(v)) for k, v in entries.items()}
     return doc
+
+
+def _numbers(entry: dict) -> dict:
+    """Compared figures that are not finite numbers count as missing."""
+    return {k: (None if k in _COMPARED and not (isinstance(v, (int, float)) and not
+                isinstance(v, bool) and math.isfinite(v)) else v) for k, v in entry.items()}
 
 
 def differences(a: dict, b: dict) -> dict:

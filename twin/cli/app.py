@@ -64,6 +64,8 @@ def main(argv=None) -> int:
     _make_stdout_forgiving()
     try:
         args = build_parser().parse_args(argv)
+        from twin.argtypes import apply_limits
+        apply_limits(args)
         if args.command == "simulate":
             return simulate.run_simulate(args)
         if args.command == "gui":

@@ -49,6 +49,8 @@ def add_solve_options(parser: argparse.ArgumentParser, csv_out: bool = True,
         parser.add_argument("--csv", metavar="OUT",
                             help="also write one row per rack as CSV to OUT ('-': to stdout, alone)")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    from twin.argtypes import add_max_cells
+    add_max_cells(parser)
 
 
 def add_study_options(parser: argparse.ArgumentParser, json_out: bool = True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import sys
 
+from twin.argtypes import MAX_LOCAL_WORKERS, whole
 from twin.cli.common import EXIT_INTERNAL, InputError
 from twin.cli.progress import Progress
 
@@ -19,7 +20,7 @@ def study_runner(args, warm_start: bool = True, executor=None):
 def add_executor_options(parser) -> None:
     """--workers N and --scheduler ADDRESS: solve the cases on Dask (docs/scenarios.md)."""
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--workers", type=int, metavar="N",
+    group.add_argument("--workers", type=whole(1, MAX_LOCAL_WORKERS), metavar="N",
                        help="solve the cases on a local Dask cluster of N worker processes "
                             "(needs dask[distributed])")
     group.add_argument("--scheduler", metavar="ADDRESS",

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from twin.gui.document import Document
 from twin.gui.file_ops import is_bundled
 from twin.gui.main_window import MainWindow
+from twin.argtypes import apply_limits
 from twin.gui.options import gui_parser, window_size
 from twin.gui.solve_job import SolveSettings
 from twin.model import LayoutError, default_layout_path, load_layout
@@ -84,6 +85,7 @@ def take_screenshot(window: MainWindow, png_path: str, app: QApplication) -> Non
 def run(argv: Optional[list] = None) -> int:
     """`dctwin gui [LAYOUT] [--screenshot PNG] ...`; returns the exit code."""
     args = gui_parser().parse_args(list(argv or []))
+    apply_limits(args)
     try:
         size = window_size(args.size)
     except ValueError as exc:

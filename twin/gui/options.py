@@ -29,6 +29,8 @@ def add_gui_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
                         help="grid cell size of the accurate model in metres (default 0.2)")
     parser.add_argument("--size", metavar="WxH", default=None,
                         help="window size in pixels, e.g. 1600x1000 (default: remembered)")
+    from twin.argtypes import add_max_cells
+    add_max_cells(parser)
     return parser
 
 
@@ -42,7 +44,9 @@ def window_size(text: str | None) -> tuple[int, int] | None:
     if not text:
         return None
     width, _, height = text.lower().partition("x")
+    if not (width.strip().isdigit() and height.strip().isdigit()) or len(text) > 12:
+        raise ValueError(f"window size must be WxH in pixels, e.g. 1600x1000 (got {text[:20]!r})")
     size = (int(width), int(height))
-    if min(size) < 200:
-        raise ValueError(f"window size too small: {text}")
+    if min(size) < 200 or max(size) > 20_000:
+        raise ValueError(f"window size must be 200 to 20000 pixels each way (got {text})")
     return size

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 
+from twin.argtypes import number, whole
 from twin.cli.common import (EXIT_CHECK, EXIT_OK, STDOUT, InputError, add_check_option,
                              add_study_options, load_layout_arg, write_json_output)
 from twin.cli.progress import sigint_flag
@@ -28,8 +29,9 @@ def add_parsers(commands) -> None:
     add_check_option(rep, "the scenario fails (the report is still written)")
     rep.add_argument("--pdf", action="store_true",
                      help="also write report.pdf (needs the desktop app's Qt)")
-    rep.add_argument("--minutes", type=float, default=10.0, help="ride-through horizon (default 10)")
-    rep.add_argument("--equipment-kj-per-k-kw", type=float, default=0.0, metavar="C",
+    rep.add_argument("--minutes", type=number(0, 1440, low_open=True), default=10.0,
+                     help="ride-through horizon (default 10)")
+    rep.add_argument("--equipment-kj-per-k-kw", type=number(0, 1000), default=0.0, metavar="C",
                      help="equipment thermal mass in kJ/K per kW of rack power (default 0: air only)")
     add_study_options(rep, json_out=False)
     sw = commands.add_parser(
@@ -38,7 +40,7 @@ def add_parsers(commands) -> None:
                     "and report the worst intake temperature of every rack.")
     sw.add_argument("layout", metavar="LAYOUT", help="layout file (YAML)")
     sw.add_argument("--units-only", action="store_true", help="skip the power components")
-    sw.add_argument("--confirm", type=int, default=0, metavar="M",
+    sw.add_argument("--confirm", type=whole(0, 1000), default=0, metavar="M",
                     help="re-solve the hottest M cases with the accurate model (default 0)")
     add_study_options(sw)
     add_check_option(sw, "a failure case breaks something the baseline does not")

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import sys
 
+from twin.argtypes import number, whole
 from twin.cli.common import STDOUT, InputError, add_study_options, load_layout_arg, write_json_output
 from twin.cli.progress import sigint_flag
 from twin.cli.study import add_executor_options, run_study_command, study_executor, study_runner
+from twin.model.schema import RACK_POWER_KW
 from twin.wording import count
 
 
@@ -16,12 +18,15 @@ def add_parsers(commands) -> None:
         description="Rank free positions on the tile grid, facing a cold aisle, for N racks of "
                     "P kW by the resulting worst intake temperature and power headroom.")
     place.add_argument("layout", metavar="LAYOUT", help="layout file (YAML)")
-    place.add_argument("--racks", type=int, default=1, metavar="N", help="how many racks (default 1)")
-    place.add_argument("--kw", type=float, required=True, metavar="P", help="power of each rack in kW")
-    place.add_argument("--top", type=int, default=5, help="how many candidates to show (default 5)")
-    place.add_argument("--solve-limit", type=int, default=12, metavar="K",
+    place.add_argument("--racks", type=whole(1, 100), default=1, metavar="N",
+                       help="how many racks (default 1)")
+    place.add_argument("--kw", type=number(0, RACK_POWER_KW.upper, low_open=True), required=True,
+                       metavar="P", help="power of each rack in kW")
+    place.add_argument("--top", type=whole(1, 1000), default=5,
+                       help="how many candidates to show (default 5)")
+    place.add_argument("--solve-limit", type=whole(1, 1000), default=12, metavar="K",
                        help="candidates solved after the pre-rank (default 12)")
-    place.add_argument("--confirm", type=int, default=0, metavar="M",
+    place.add_argument("--confirm", type=whole(0, 1000), default=0, metavar="M",
                        help="re-solve the leading M with the accurate model (default 0)")
     add_study_options(place, json_out=False, model="preview")
     add_executor_options(place)

@@ -11,6 +11,7 @@ import sys
 import time
 from typing import Optional, TextIO
 
+from twin.argtypes import number, whole
 from twin.telemetry.csvfile import ReplayError, ReplayWriter, format_timestamp, parse_timestamp
 from twin.telemetry.mapping import LivePower, apply_live_power, live_power
 from twin.telemetry.nvml import NO_DRIVER, NvmlSource
@@ -20,16 +21,6 @@ from twin.telemetry.sample import OFF, Frame
 from twin.wording import count
 
 EXIT_OK, EXIT_INPUT = 0, 2
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
-    return value
 
 
 def add_parsers(subparsers) -> None:
@@ -42,17 +33,19 @@ def add_parsers(subparsers) -> None:
     demo = actions.add_parser("demo", help="play the bundled recording on the default hall",
                               description="Play the bundled training-job recording on the default "
                                           "hall and print the racks' live power as it plays.")
-    demo.add_argument("--speed", type=_positive, default=30.0, help="playback speed (default 30x)")
-    demo.add_argument("--frames", type=int, default=0, metavar="N",
+    demo.add_argument("--speed", type=number(0.01, 1e6), default=30.0,
+                      help="playback speed (default 30x)")
+    demo.add_argument("--frames", type=whole(0, 10 ** 9), default=0, metavar="N",
                       help="stop after N updates (default: play to the end)")
     rec = subparsers.add_parser("record", help="record the local GPUs to a replay file",
                                 description="Record this machine's GPUs (NVML) to a CSV replay "
                                             "file until Ctrl-C, --duration or --count.")
     rec.add_argument("out", metavar="OUT.csv", help="replay file to write")
-    rec.add_argument("--interval", type=_positive, default=DEFAULT_INTERVAL_S, metavar="S",
+    rec.add_argument("--interval", type=number(0.05, 86400), default=DEFAULT_INTERVAL_S, metavar="S",
                      help=f"seconds between readings (default {DEFAULT_INTERVAL_S:g})")
-    rec.add_argument("--duration", type=_positive, metavar="S", help="stop after S seconds")
-    rec.add_argument("--count", type=int, metavar="N", help="stop after N readings")
+    rec.add_argument("--duration", type=number(0, 1e9, low_open=True), metavar="S",
+                     help="stop after S seconds")
+    rec.add_argument("--count", type=whole(1, 10 ** 9), metavar="N", help="stop after N readings")
     for cmd in (tele, rec):
         cmd.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                          help="show tracebacks of internal errors")

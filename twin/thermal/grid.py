@@ -188,7 +188,10 @@ def grid_shape(layout: Layout, cell_m: float) -> tuple[int, int, int]:
         raise GridError(f"cell size must be a finite number > 0 m (got {cell_m})")
     counts = [s / cell_m for s in layout.room.size_m]
     counts = [max(2.0, float(round(c))) if math.isfinite(c) else math.inf for c in counts]
-    cells, limit = math.prod(counts), limits.max_cells()
+    try:
+        cells, limit = math.prod(counts), limits.max_cells()
+    except limits.InputLimitError as exc:
+        raise GridError(str(exc)) from None
     if cells > limit:
         lx, ly, lz = layout.room.size_m
         need = f"{cells:,.0f}" if cells < 1e18 else f"{cells:.3g}"
