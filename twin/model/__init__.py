@@ -18,7 +18,7 @@ from twin.model.electrical import CoolingPlant, Pdu, PowerChain, Site, Ups, Util
 from twin.model.equipment import RackPower, rack_power, refresh_rack_power
 from twin.model.layout import (AIRFLOWS, ASHRAE_CLASSES, FACINGS, UNIT_STATES, Air, CoolingUnit,
                                Equipment, EquipmentType, Layout, Rack, Room, TileArea)
-from twin.model.limits import MAX_LAYOUT_BYTES, InputLimitError, read_bounded
+from twin.model import limits
 from twin.model.parse import build_layout
 from twin.model.resources import bundled_layout, bundled_layout_names, default_layout_path
 from twin.model.schema import FORMAT_VERSION
@@ -70,8 +70,8 @@ def load_layout(path: PathLike) -> Layout:
     """
     name = os.fspath(path)
     try:
-        data = read_bounded(name, MAX_LAYOUT_BYTES, "layout")
-    except InputLimitError as exc:
+        data = limits.read_bounded(name, limits.MAX_LAYOUT_BYTES, "layout")
+    except limits.InputLimitError as exc:
         raise LayoutError(name, None, "", str(exc).split(": ", 1)[-1]) from None
     except OSError as exc:
         raise LayoutError(name, None, "", f"cannot read the file: {exc.strerror or exc}") from exc

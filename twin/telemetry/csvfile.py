@@ -129,7 +129,7 @@ def read_samples(path: PathLike) -> list[GpuSample]:
                               f"starts with a header such as {','.join(COLUMNS[:5])},...)")
         return [_row(f"{name}:{reader.line_num}", row) for row in reader]
     except csv.Error as exc:       # a field over the csv module's limit, a stray quote
-        raise ReplayError(f"{name}:{reader.line_num}: not a readable CSV row: {exc}") from None
+        raise ReplayError(f"{name}:{reader.reader.line_num}: not a readable CSV row: {exc}") from None
 
 
 def frames(samples: Iterable[GpuSample]) -> list[Frame]:
