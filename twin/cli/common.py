@@ -79,10 +79,10 @@ def load_layout_arg(path_text: str, raise_layout_error: bool = False):
         raise InputError(str(exc)) from None
     if path.is_dir():
         raise InputError(f"layout path is a directory, not a file: {path}")
-    if not path.is_file():
+    if not path.exists():
         raise InputError(f"layout file not found: {path}")
     try:
-        layout = load_layout(path)
+        layout = load_layout(path)             # refuses a FIFO or device unread, naming its kind
     except LayoutError as exc:
         if raise_layout_error:
             raise

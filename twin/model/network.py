@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from twin.model.schema import POSITIVE, Choice, IdList, Integer, Key, Problem, Text, show
+from twin.model.schema import Choice, IdList, Integer, Key, Number, Problem, Text, show
 
 SWITCH_KINDS = ("leaf", "spine")
 VERTICAL_RUN_M = 2.0     # up out of one rack and down into the other (cable trays overhead)
@@ -69,7 +69,7 @@ class LinkList:
 
 
 NETWORK_KEYS = (
-    Key("max_cable_m", POSITIVE),
+    Key("max_cable_m", Number(0.0, strict=True, upper=10_000.0)),
     Key("switches", None, required=False),
     Key("links", LinkList(), required=False),
 )
@@ -77,7 +77,7 @@ SWITCH_KEYS = (
     Key("id", Text(nonempty=True)),
     Key("kind", Choice(SWITCH_KINDS)),
     Key("rack", Text(nonempty=True)),
-    Key("ports", Integer(1.0)),
+    Key("ports", Integer(1.0, upper=100_000.0)),
     Key("serves", IdList(), required=False),
     Key("group", Text(nonempty=True), required=False),
 )
