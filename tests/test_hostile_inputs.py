@@ -240,3 +240,15 @@ def test_huge_integers_in_an_edited_layout_are_errors_not_overflow():
         validate_layout(layout)
     assert info.value.field == "racks[0].position_m[0]"
     assert "an integer of 401 digits" in info.value.message
+
+
+@FAST
+@given(cell_m=st.one_of(st.floats(1e-300, 0.002), st.just(5e-324)))
+def test_the_cfd_mesh_has_the_same_cell_limit(cell_m):
+    from twin.cfd.geometry import LayoutError as CaseError, build_grid as build_mesh
+    layout = loads_layout(SMALL_ROOM, "small.yaml")
+    layout.source_path = "small.yaml"
+    with pytest.raises(CaseError) as info:
+        build_mesh(layout, cell_m)
+    assert str(info.value).startswith(f"small.yaml:{line_of(SMALL_ROOM, 'size_m: [6.0')}: room.size_m: ")
+    assert f"the limit is {limits.DEFAULT_MAX_CELLS:,}" in str(info.value)

@@ -18,6 +18,8 @@ def add_parser(subparsers) -> None:
     cfd.add_argument("layout", metavar="LAYOUT", help="layout file (YAML, format v1)")
     cfd.add_argument("--out", required=True, metavar="DIR", help="output folder (the case goes to DIR/case)")
     cfd.add_argument("--cell-m", type=float, default=0.1, metavar="M", help="mesh cell size (default 0.1)")
+    from twin.argtypes import add_max_cells
+    add_max_cells(cfd)
     cfd.add_argument("--np", type=int, default=1, metavar="N", help="MPI processes (default 1)")
     cfd.add_argument("--max-iter", type=int, default=4000, metavar="N", help="hard iteration cap (default 4000)")
     defaults = _case_defaults()

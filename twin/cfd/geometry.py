@@ -103,8 +103,18 @@ def _box_cells(pos_m, size_m, cell_m) -> tuple[tuple[int, int, int], tuple[int, 
     return lo, hi
 
 
+def _check_cell_count(layout, cell_m: float) -> None:
+    """The mesh must fit the same cell limit as the solver grids, checked before allocating."""
+    from twin.thermal.grid import GridError, grid_shape
+    try:
+        grid_shape(layout, cell_m)
+    except GridError as exc:
+        raise LayoutError(str(exc)) from None
+
+
 def build_grid(layout, cell_m: float = 0.1) -> Grid:
     """Snap the layout to a `cell_m` grid; raise LayoutError where the case would be ill-posed."""
+    _check_cell_count(layout, cell_m)
     shape = tuple(max(1, snap(s, cell_m)) for s in layout.room.size_m)
     solid = np.zeros(shape, bool)
     boxes = []

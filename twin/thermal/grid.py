@@ -194,7 +194,7 @@ def grid_shape(layout: Layout, cell_m: float) -> tuple[int, int, int]:
         raise GridError(str(exc)) from None
     if cells > limit:
         lx, ly, lz = layout.room.size_m
-        need = f"{cells:,.0f}" if cells < 1e18 else f"{cells:.3g}"
+        need = f"{cells:,.0f}" if cells < 1e18 else "more than 10^18"
         lines = getattr(layout, "lines", None) or {}
         raise GridError(str(LayoutError(
             getattr(layout, "source_path", None), lines.get("room.size_m"), "room.size_m",
