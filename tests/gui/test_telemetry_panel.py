@@ -79,3 +79,12 @@ def test_a_standalone_panel_stops_its_thread(qtbot, window):
 def test_the_interval_is_a_setting(window, panel):
     panel.interval_box.setValue(5.0)
     assert panel.interval_s == 5.0 and float(window.settings.value("telemetry/interval_s")) == 5.0
+
+
+def test_an_impossible_power_reading_is_flagged_in_the_gpu_table():
+    from twin.gui.telemetry_panel import _status
+    from twin.telemetry.sample import GpuSample
+    assert _status(GpuSample(0.0, "h", 0, power_w=700.0)) == "ok"
+    for power_w in (-5.0, float("nan"), 1e9):
+        assert _status(GpuSample(0.0, "h", 0, power_w=power_w)) == "power ignored"
+    assert _status(GpuSample(0.0, "h", 0, power_w=-5.0, stale=True)) == "stale"

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from twin.telemetry import NvmlSource, Poller, ReplaySource, SyntheticSource, apply_live_power
-from twin.telemetry.sample import CONNECTED, ENDED, OFF, STALE, Frame
+from twin.telemetry.sample import CONNECTED, ENDED, OFF, STALE, Frame, plausible_power_w
 
 SOURCES = (("nvml", "NVML (this machine)"), ("demo", "Demo recording"),
            ("replay", "Replay file…"), ("synthetic", "Synthetic"))
@@ -33,6 +33,15 @@ def _cell(text: str) -> QTableWidgetItem:
 
 def _num(value, spec: str) -> str:
     return "—" if value is None else format(value, spec)
+
+
+def _status(sample) -> str:
+    """The GPU table's status: a power reading no GPU can give is flagged, not used."""
+    if sample.stale:
+        return "stale"
+    if sample.power_w is not None and not plausible_power_w(sample.power_w):
+        return "power ignored"
+    return "ok"
 
 
 def _set_rows(table: QTableWidget, rows: list[list[str]]) -> None:
@@ -195,7 +204,7 @@ class TelemetryPanel(QWidget):
             _num(s.utilization_pct, ".0f"),
             "—" if s.memory_used_mib is None else f"{s.memory_used_mib / 1024:.1f}",
             "—" if s.throttle_reasons is None else hex(s.throttle_reasons),
-            "stale" if s.stale else "ok"] for s in frame.samples])
+            _status(s)] for s in frame.samples])
         racks = list(live.racks.values()) if live is not None else []
         _set_rows(self.rack_table, [[r.rack_id, f"{r.design_kw:.1f}", f"{r.live_kw:.1f}"]
                                     for r in racks])
