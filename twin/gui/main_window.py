@@ -203,9 +203,6 @@ class MainWindow(QMainWindow):
             return
         self.document.execute(command)
 
-    def delete_selected(self) -> None:
-        self.edits.delete()
-
     def _on_selection(self, ids: list) -> None:
         if len(ids) > 1:
             self.show_message(f"{len(ids)} items selected: drag one to move them all; "
