@@ -13,9 +13,12 @@ from typing import Optional, Union
 
 from twin.model.checks import check_layout
 from twin.model.dump import dump_layout
+from twin.model.checks_v2 import required_version
 from twin.model.errors import LayoutError, LayoutWarning
 from twin.model.electrical import CoolingPlant, Pdu, PowerChain, Site, Ups, UtilityFeed
 from twin.model.equipment import RackPower, rack_power, refresh_rack_power
+from twin.model.objects import (Aisle, Box, Containment, FaceZone, Obstacle, RearDoor, Sensor,
+                                containment_panels)
 from twin.model.layout import (AIRFLOWS, ASHRAE_CLASSES, FACINGS, UNIT_STATES, Air, CoolingUnit,
                                Equipment, EquipmentType, Layout, Rack, Room, TileArea)
 from twin.model import limits
@@ -36,6 +39,8 @@ __all__ = [
     "UtilityFeed", "rack_power", "refresh_rack_power",
     "bundled_layout", "bundled_layout_names", "default_layout_path", "dump_layout",
     "layout_text", "load_layout", "loads_layout", "save_layout", "validate_layout",
+    "Aisle", "Box", "Containment", "FaceZone", "Obstacle", "RearDoor", "Sensor",
+    "containment_panels", "required_version",
 ]
 
 
@@ -109,6 +114,7 @@ def save_layout(layout: Layout, path: PathLike, check: bool = True) -> Path:
     target = write_text_atomic(name, text, backup=True)
     layout.source_path = name
     layout.source_text = text
+    layout.version = max(layout.version, required_version(layout))
     return target
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Optional
 
-from twin.model import (checks_liquid, checks_network, checks_power, checks_telemetry, scenarios,
-                        schema)
+from twin.model import (checks_liquid, checks_network, checks_power, checks_telemetry, checks_v2,
+                        scenarios, schema)
 from twin.model.errors import LayoutError, LayoutWarning
 from twin.model.findings import Findings as _Findings, check_values as _check_values
 from twin.model.layout import Layout
@@ -35,6 +35,7 @@ def _check_all_values(f: _Findings, layout: Layout) -> None:
     checks_telemetry.check_values(f, layout)
     checks_network.check_values(f, layout)
     checks_liquid.check_values(f, layout)
+    checks_v2.check_values(f, layout)
 
 
 def _check_rack_airflow(f: _Findings, rack: Any, field: str) -> None:
@@ -60,7 +61,7 @@ def _check_ids(f: _Findings, layout: Layout) -> None:
     first: dict[str, str] = {}
     ids = [(field, box_id) for field, box_id, _ in _boxes(layout)]
     for field, box_id in ids + checks_power.component_ids(layout) + checks_network.switch_ids(layout) \
-            + checks_liquid.cdu_ids(layout):
+            + checks_liquid.cdu_ids(layout) + checks_v2.ids(layout):
         if box_id in first:
             where = first[box_id]
             line = f.line(where + ".id")
@@ -150,7 +151,7 @@ def _warn_tiles(f: _Findings, layout: Layout) -> None:
             dx, dy = _overlap_m(a, tiles[j])
             if dx > TOLERANCE_M and dy > TOLERANCE_M:
                 f.warn(f"tiles[{i}].area_m", f"tile area overlaps tiles[{j}] by {dx * dy:.3g} m2")
-    if not tiles and any(u.running for u in layout.cooling_units):
+    if not tiles and any(u.running and not u.inrow for u in layout.cooling_units):
         f.warn("tiles", "cooling units are running but there is no tile area for their "
                "supply to enter through")
 
@@ -169,6 +170,7 @@ def check_layout(layout: Layout, path: Optional[str] = None,
         checks_telemetry.check_references(f, layout)
         checks_network.check_references(f, layout)
         checks_liquid.check_references(f, layout)
+        checks_v2.check_geometry(f, layout)
         scenarios.check(f, layout)
     if not f.errors:
         _warn_tiles(f, layout)

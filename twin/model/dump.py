@@ -52,11 +52,13 @@ def flow_text(value: str) -> str:
 
 
 def _value(key: schema.Key, value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(key.kind, (schema.Vector, schema.Interval)):
         return flow(value)
     if isinstance(key.kind, schema.Curve):
         return "[" + ", ".join(flow(point) for point in value) + "]"
-    if isinstance(key.kind, schema.IdList):
+    if isinstance(key.kind, schema.IdList) or isinstance(value, list):
         return "[" + ", ".join(flow_text(v) for v in value) + "]"
     if isinstance(key.kind, schema.Number):
         return number(value)
@@ -89,8 +91,13 @@ def _tile(tile: Any) -> list[str]:
 
 
 def dump_layout(layout: Layout) -> str:
-    """The YAML text of a layout (format v1); loads back equal to `layout`."""
-    version = max(int(layout.version), schema.format_version(layout))
+    """The YAML text of a layout; loads back equal to `layout`.
+
+    The version written is the layout's own, raised to 2 when it uses a format-2 key.
+    """
+    from twin.model import checks_v2, dump_v2
+    version = max(int(layout.version), schema.format_version(layout),
+                  checks_v2.required_version(layout))
     out = [f"dctwin: {version}", f"name: {text(layout.name or '')}"]
     if layout.ashrae_class != "A1":
         out.append(f"ashrae_class: {text(layout.ashrae_class)}")
@@ -98,9 +105,10 @@ def dump_layout(layout: Layout) -> str:
             f"  tile_m: {number(layout.room.tile_m)}"]
     out += ["air:", f"  density_kgm3: {number(layout.air.density_kgm3)}",
             f"  cp_jkgk: {number(layout.air.cp_jkgk)}"]
-    out += _section("cooling_units", layout.cooling_units, lambda u: _item(u, schema.UNIT_KEYS))
+    out += _section("cooling_units", layout.cooling_units, dump_v2.unit_lines)
     out += _section("tiles", layout.tiles, _tile)
     out += _section("racks", layout.racks, _rack)
+    out += dump_v2.sections(layout)
     out += dump_power.sections(layout)
     out += dump_network.section(layout)
     out += dump_liquid.section(layout)
@@ -112,5 +120,6 @@ def dump_layout(layout: Layout) -> str:
 def _rack(rack: Any) -> list[str]:
     """A rack item; with equipment, power_kw is left out (it follows from the equipment)."""
     keys = tuple(k for k in schema.RACK_KEYS if not (rack.equipment and k.name == "power_kw"))
-    return _item(rack, keys) + dump_power.equipment_lines(rack)
+    from twin.model import dump_v2
+    return _item(rack, keys) + dump_v2.rack_lines(rack) + dump_power.equipment_lines(rack)
 

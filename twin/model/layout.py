@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from twin.model.electrical import PowerChain
     from twin.model.liquid import Liquid
     from twin.model.network import Network
+    from twin.model.objects import Containment, FaceZone, Obstacle, RearDoor, Sensor
     from twin.model.telemetry import TelemetryMap
 
 FACINGS = ("+x", "-x", "+y", "-y")
@@ -51,10 +52,19 @@ class CoolingUnit:
     return_: str = "top"
     state: str = "running"
     fan_power_kw: Optional[float] = None     # electrical fan power while running
+    # Format 2: an in-row unit blows sideways through its front face (see docs/layout-format.md).
+    kind: Optional[str] = None               # None or "crah": floor supply; "inrow"
+    facing: Optional[str] = None             # in-row: the direction the supply face looks
+    supply: Optional[str] = None             # in-row: "front" (the default)
+    supply_zone_m: Optional["FaceZone"] = None  # in-row: part of the front face that blows
 
     @property
     def running(self) -> bool:
         return self.state == "running"
+
+    @property
+    def inrow(self) -> bool:
+        return self.kind == "inrow"
 
 
 @dataclass
@@ -137,6 +147,8 @@ class Rack:
     # When equipment is listed, power_kw is derived from it: the heat released into
     # the air, i.e. the electrical power minus the liquid-cooled share.
     equipment: list[Equipment] = field(default_factory=list)
+    air_zone_m: Optional["FaceZone"] = None  # format 2: servers fill only this part of the faces
+    rear_door: Optional["RearDoor"] = None   # format 2: rear-door heat exchanger
 
     @property
     def rack_units(self) -> int:
@@ -178,6 +190,9 @@ class Layout:
     scenarios: list = field(default_factory=list)   # named what-if edit lists (Scenario)
     network: Optional["Network"] = None       # accelerator fabric (format 2)
     liquid: Optional["Liquid"] = None         # direct-to-chip liquid cooling (format 2)
+    obstacles: list["Obstacle"] = field(default_factory=list)       # format 2
+    containment: list["Containment"] = field(default_factory=list)  # format 2
+    sensors: list["Sensor"] = field(default_factory=list)           # format 2
 
     def rack(self, rack_id: str) -> Rack:
         return next(r for r in self.racks if r.id == rack_id)

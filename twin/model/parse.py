@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from twin.model import parse_liquid, parse_network, parse_power, parse_telemetry, scenarios, schema
-from twin.model.layout import Air, CoolingUnit, Layout, Room, TileArea
+from twin.model import (parse_liquid, parse_network, parse_power, parse_telemetry, parse_v2,
+                        scenarios, schema)
+from twin.model.checks_v2 import format2_fields
+from twin.model.layout import Air, Layout, Room, TileArea
 from twin.model.reader import Reader as _Reader, items, kind_of
 from twin.model.schema import FORMAT_VERSION, show
 from twin.model.yamlio import YMap
@@ -65,12 +67,12 @@ def build_layout(doc: Any, path: Optional[str]) -> tuple[Layout, dict[str, int]]
     if doc.get("air") is not None:
         air_map = r.mapping(doc["air"], doc.value_lines["air"], "air", "density_kgm3 and cp_jkgk")
         air = Air(**r.values(air_map, schema.AIR_KEYS, "air"))
-    units = [CoolingUnit(**r.values(m, schema.UNIT_KEYS, f))
-             for f, _, m in _items(r, doc, "cooling_units", "cooling units")]
+    units = [parse_v2.unit(r, m, f) for f, _, m in _items(r, doc, "cooling_units", "cooling units")]
     tiles = [_tile(r, m, f) for f, _, m in _items(r, doc, "tiles", "tile areas")]
     own_types = parse_power.equipment_types(r, doc)
     types = parse_power.catalog(own_types)
-    racks = [parse_power.rack(r, m, f, types) for f, _, m in _items(r, doc, "racks", "racks")]
+    racks = [parse_v2.rack_extras(r, m, f, parse_power.rack(r, m, f, types))
+             for f, _, m in _items(r, doc, "racks", "racks")]
     layout = Layout(room=room, name=top.get("name", ""), air=air, cooling_units=units,
                     tiles=tiles, racks=racks, ashrae_class=top.get("ashrae_class", "A1"),
                     version=version, equipment_types=own_types, power=parse_power.power(r, doc))
@@ -78,4 +80,17 @@ def build_layout(doc: Any, path: Optional[str]) -> tuple[Layout, dict[str, int]]
     layout.telemetry = parse_telemetry.telemetry(r, doc)
     layout.network = parse_network.network(r, doc, version)
     layout.liquid = parse_liquid.liquid(r, doc, version)
+    layout.obstacles = parse_v2.obstacles(r, doc)
+    layout.containment = parse_v2.containment(r, doc)
+    layout.sensors = parse_v2.sensors(r, doc)
+    _require_version(r, layout)
     return layout, r.lines
+
+
+def _require_version(r: _Reader, layout: Layout) -> None:
+    """A file that uses a format-2 key must say so (older programs would misread it)."""
+    for field, version in format2_fields(layout):
+        if layout.version < version:
+            line = r.lines.get(field)
+            raise r.fail(line, field, f"is a layout format {version} key, but the file says "
+                         f'"dctwin: {layout.version}"; change the first line to "dctwin: {version}"')

@@ -1,4 +1,4 @@
-"""The keys of layout format v1: their value kinds, ranges, defaults, order.
+"""The keys of layout format v1 (and the format-2 keys of its objects): their value kinds, ranges, defaults, order.
 
 One table serves three jobs: reading a file (type and range checks with
 lines), checking an in-memory layout before saving, and writing keys back in
@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from twin.model.layout import ASHRAE_CLASSES, FACINGS, UNIT_STATES
+from twin.model.objects import SUPPLIES, UNIT_KINDS
 from twin.model.limits import MAX_INT_DIGITS, clip_text
 
 FORMAT_VERSION = 2
 # Sections a layout may hold only from format 2 on; a layout without them is written as 1.
 FORMAT_2_SECTIONS = ("network", "liquid")
-RETURNS = ("top",)
+RETURNS = ("top", "rear")
 
 Problem = Optional[tuple[str, str]]
 
@@ -254,6 +255,7 @@ AIR_KEYS = (
 )
 UNIT_KEYS = (
     Key("id", Text(nonempty=True)),
+    Key("kind", Choice(UNIT_KINDS), required=False),
     Key("position_m", Vector(2, Number())),
     Key("size_m", Vector(3, POSITIVE)),
     Key("airflow_m3s", UNIT_AIRFLOW_M3S),
@@ -261,6 +263,9 @@ UNIT_KEYS = (
     Key("return", Choice(RETURNS), required=False, default="top", attr="return_"),
     Key("state", Choice(UNIT_STATES), required=False, default="running"),
     Key("fan_power_kw", FAN_POWER_KW, required=False),
+    Key("facing", Choice(FACINGS), required=False),
+    Key("supply", Choice(SUPPLIES), required=False),
+    Key("supply_zone_m", None, required=False),
 )
 TILE_KEYS = (Key("area_m", None),)
 AREA_KEYS = (
@@ -277,6 +282,8 @@ RACK_KEYS = (
     Key("airflow_m3s", RACK_AIRFLOW_M3S, required=False),
     Key("height_u", HEIGHT_U, required=False),
     Key("equipment", None, required=False),
+    Key("air_zone_m", None, required=False),
+    Key("rear_door", None, required=False),
 )
 TOP_KEYS = (
     Key("dctwin", None),
@@ -293,6 +300,9 @@ TOP_KEYS = (
     Key("liquid", None, required=False),
     Key("telemetry", None, required=False),
     Key("scenarios", None, required=False),
+    Key("obstacles", None, required=False),
+    Key("containment", None, required=False),
+    Key("sensors", None, required=False),
 )
 
 
