@@ -1,8 +1,8 @@
 """Write a layout as a complete OpenFOAM case (buoyantBoussinesqSimpleFoam, k-epsilon).
 
 Mesh: one uniform blockMesh box; racks and cooling units cut out with
-topoSet + subsetMesh; tiles, rack fronts/rears and unit returns made patches
-with createPatch. Fields go to `0.orig/` and are copied to `0/` after the
+topoSet + subsetMesh (obstacles and containment panels too); tiles, rack
+fronts/rears, unit returns and in-row supplies made patches with createPatch. Fields go to `0.orig/` and are copied to `0/` after the
 mesh is final (subsetMesh would rewrite them). See docs/cfd.md.
 """
 from __future__ import annotations
@@ -88,7 +88,7 @@ def write_case(layout, case_dir, settings: CaseSettings = CaseSettings()) -> Gri
     write(case / "constant/g", _read_template("g"))
     write(case / "constant/turbulenceProperties", _read_template("turbulenceProperties"))
     write(case / "constant/transportProperties", _transport(grid, settings))
-    for name, text in fields.all_fields(grid, settings).items():
+    for name, text in fields.all_fields(grid, settings, layout.air.rho_cp).items():
         write(case / "0.orig" / name, text)
     write(case / "Allrun", _allrun(settings), mode=0o755)
     return grid

@@ -19,7 +19,18 @@ def _speed(p: Patch) -> float:
 
 
 def _inflow(p: Patch) -> bool:
-    return p.kind in ("tile", "rear")
+    return p.kind in ("tile", "rear", "supply")
+
+
+def _exhaust_expr(p: Patch, wk: float) -> str:
+    """Rear face temperature: intake + rise, less what a rear door removes (capacity-limited,
+    never below water supply + approach): min(Tex, max(Tfloor, Tex - capacity / (rho cp Q)))."""
+    tex = f"(Tfront + {fmt(p.delta_t_k)})"
+    door = p.rear_door
+    if door is None:
+        return f"Tfront + {fmt(p.delta_t_k)}"
+    drop = door.capacity_kw * 1000.0 / wk if wk > 0 else 0.0
+    return f"min({tex}, max({fmt(door.floor_c)}, {tex} - {fmt(drop)}))"
 
 
 def _field(name: str, internal: str, walls: str, patches: dict[str, str]) -> str:
@@ -30,17 +41,17 @@ def _field(name: str, internal: str, walls: str, patches: dict[str, str]) -> str
             f"boundaryField\n{{\n{body}}}\n")
 
 
-def _temperature(grid: Grid, t0_c: float) -> str:
+def _temperature(grid: Grid, t0_c: float, rho_cp: float = 1.19 * 1006.0) -> str:
     patches = {}
     front_of = {p.owner: p.name for p in grid.by_kind("front")}
     for p in grid.patches:
-        if p.kind == "tile":
-            patches[p.name] = f"type fixedValue; value uniform {fmt(grid.supply_temp_c)};"
+        if p.kind in ("tile", "supply"):
+            patches[p.name] = f"type fixedValue; value uniform {fmt(p.supply_temp_c)};"
         elif p.kind == "rear":
             patches[p.name] = (
                 f'type exprFixedValue; value uniform {fmt(t0_c + p.delta_t_k)};\n'
                 f'        variables ("Tfront{{{front_of[p.owner]}}} = weightAverage(T)");\n'
-                f'        valueExpr "Tfront + {fmt(p.delta_t_k)}";')
+                f'        valueExpr "{_exhaust_expr(p, rho_cp * p.flow_m3s)}";')
         else:   # outflows; inletOutlet only matters if a face ever reverses
             patches[p.name] = (f"type inletOutlet; inletValue uniform {fmt(grid.supply_temp_c)}; "
                                f"value uniform {fmt(grid.supply_temp_c)};")
@@ -66,8 +77,9 @@ def _turbulence(grid: Grid, name: str, init: float, intensity: float, length_m: 
     return _field(name, f"uniform {fmt(init)}", f"type {wall}; value uniform {fmt(init)};", patches)
 
 
-def all_fields(grid: Grid, s) -> dict[str, str]:
-    """Every field file of `0/`, keyed by field name; `s` is the case's CaseSettings."""
+def all_fields(grid: Grid, s, rho_cp: float = 1.19 * 1006.0) -> dict[str, str]:
+    """Every field file of `0/`, keyed by field name; `s` is the case's CaseSettings and
+    `rho_cp` the air's (J/(m3 K), for rear-door limits)."""
     names = [p.name for p in grid.patches]
     t0_c = grid.supply_temp_c + s.t_start_offset_k
     return {
@@ -77,7 +89,7 @@ def all_fields(grid: Grid, s) -> dict[str, str]:
                         {n: "type fixedFluxPressure; rho rhok; value uniform 0;" for n in names}),
         "p": _field("p", "uniform 0", "type calculated; value uniform 0;",
                     {n: "type calculated; value uniform 0;" for n in names}),
-        "T": _temperature(grid, t0_c),
+        "T": _temperature(grid, t0_c, rho_cp),
         "k": _turbulence(grid, "k", s.k0_m2s2, s.inflow_intensity, s.inflow_length_m),
         "epsilon": _turbulence(grid, "epsilon", s.epsilon0_m2s3, s.inflow_intensity, s.inflow_length_m),
         "nut": _field("nut", "uniform 0", "type nutkWallFunction; value uniform 0;",

@@ -1,5 +1,9 @@
 """A layout snapped to a uniform grid: solid cells and the boundary patches the CFD case needs.
 
+The objects come from `twin.geometry` (the same description the thermal
+grid reads); obstacles and containment panels are solid cells, at least one
+cell thick (the reference builds its panels 0.1 m thick).
+
 Every patch is a rectangle of cell faces on a grid plane, so the OpenFOAM
 patches, the imposed flow rates and the extracted results all use the same
 snapped geometry.
@@ -10,6 +14,8 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from twin.geometry import FlowPatch, SolverGeometry, solver_geometry
 
 AXIS = {"x": 0, "y": 1, "z": 2}
 C_MU = 0.09
@@ -39,7 +45,7 @@ def safe_name(text: str) -> str:
 class Patch:
     """A rectangle of cell faces: plane `axis`=`plane` (grid index), cells `lo`..`hi` on the other axes."""
     name: str
-    kind: str                      # tile | front | rear | return
+    kind: str                      # tile | front | rear | return | supply
     owner: str                     # equipment id ("" for tiles)
     axis: int
     plane: int
@@ -50,6 +56,8 @@ class Patch:
     velocity_ms: tuple[float, float, float] = (0.0, 0.0, 0.0)
     mask: np.ndarray | None = None  # tiles only: which faces of the rectangle are patch faces
     delta_t_k: float = 0.0          # rear only: imposed temperature rise
+    rear_door: object = None        # rear only: the rack's RearDoor (None without one)
+    supply_temp_c: float = 0.0      # tiles and in-row supplies: the inflow temperature
 
     def fluid_cells(self) -> tuple:
         """Index arrays (i, j, k) of the fluid cells that own the patch faces."""
@@ -97,10 +105,22 @@ def inflow_turbulence(speed_ms: float, intensity: float = 0.05, length_m: float 
     return k, C_MU ** 0.75 * k ** 1.5 / length_m
 
 
-def _box_cells(pos_m, size_m, cell_m) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
-    lo = tuple(snap(p, cell_m) for p in (pos_m[0], pos_m[1], 0.0))
-    hi = tuple(snap(p + s, cell_m) for p, s in zip((pos_m[0], pos_m[1], 0.0), size_m))
-    return lo, hi
+KINDS = {"rack_front": "front", "rack_rear": "rear", "unit_return": "return",
+         "unit_supply": "supply"}
+
+
+def _box_cells(box_m, cell_m: float, at_least_one: bool = False, open_below: bool = False):
+    """Snapped (lo, hi) cell corners of a box; obstacles keep at least one cell along each axis."""
+    lo = [snap(a, cell_m) for a, _ in box_m]
+    hi = [snap(b, cell_m) for _, b in box_m]
+    if at_least_one:
+        for a, (x0, x1) in enumerate(box_m):
+            if hi[a] <= lo[a]:
+                lo[a] = int(math.floor(0.5 * (x0 + x1) / cell_m))
+                hi[a] = lo[a] + 1
+        if open_below and box_m[2][0] > 0 and lo[2] == 0 and hi[2] > 1:
+            lo[2] = 1                    # keep the gap under a door open
+    return tuple(lo), tuple(hi)
 
 
 def _check_cell_count(layout, cell_m: float) -> None:
@@ -113,80 +133,79 @@ def _check_cell_count(layout, cell_m: float) -> None:
 
 
 def build_grid(layout, cell_m: float = 0.1) -> Grid:
-    """Snap the layout to a `cell_m` grid; raise LayoutError where the case would be ill-posed."""
+    """Snap the layout's solver geometry (`twin.geometry`) to a `cell_m` grid; raise
+    LayoutError where the case would be ill-posed."""
     _check_cell_count(layout, cell_m)
-    shape = tuple(max(1, snap(s, cell_m)) for s in layout.room.size_m)
+    geo = solver_geometry(layout)
+    shape = tuple(max(1, snap(s, cell_m)) for s in geo.room_m)
     solid = np.zeros(shape, bool)
     boxes = []
-    for eq in list(layout.racks) + list(layout.cooling_units):
-        lo, hi = _box_cells(eq.position_m, eq.size_m, cell_m)
+    for item in geo.solids:
+        equipment = item.kind in ("rack", "unit")
+        lo, hi = _box_cells(item.box_m, cell_m, not equipment, item.open_below)
+        lo = tuple(max(v, 0) for v in lo)
+        hi = tuple(min(v, n) for v, n in zip(hi, shape))
         if any(h <= l for l, h in zip(lo, hi)):
-            raise LayoutError(f"{eq.id}: smaller than one {cell_m} m cell after snapping")
-        if any(l < 0 or h > n for l, h, n in zip(lo, hi, shape)):
-            raise LayoutError(f"{eq.id}: outside the room after snapping to {cell_m} m")
+            raise LayoutError(f"{item.id}: smaller than one {cell_m} m cell after snapping")
         box = solid[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]]
-        if box.any():
-            raise LayoutError(f"{eq.id}: overlaps another rack or cooling unit after snapping")
+        if equipment and box.any():
+            raise LayoutError(f"{item.id}: overlaps another rack or cooling unit after snapping")
         box[...] = True
-        boxes.append((eq.id, lo, hi))
+        boxes.append((item.id, lo, hi))
     grid = Grid(cell_m, shape, solid, boxes)
-    _add_rack_patches(grid, layout)
-    _add_unit_patches(grid, layout)
-    _add_tile_patch(grid, layout)
+    if not any(u.running for u in layout.cooling_units):
+        raise LayoutError("no running cooling unit: a closed room with heat sources has no steady state")
+    air = layout.air
+    for p in geo.patches:
+        grid.patches.append(_patch(grid, p, layout, air))
+    grid.supply_m3s = geo.tile_flow_m3s
+    running = [u for u in layout.cooling_units if u.running]
+    q = sum(u.airflow_m3s for u in running)
+    grid.supply_temp_c = sum(u.airflow_m3s * u.supply_temp_c for u in running) / q
+    if geo.tile_flow_m3s > 0:
+        _add_tile_patch(grid, geo)
     _check_patches(grid)
     return grid
 
 
-def _facing(facing: str) -> tuple[int, int]:
-    """(axis, sign) of the direction a rack front looks."""
-    return AXIS[facing[1]], (1 if facing[0] == "+" else -1)
+def _patch(grid: Grid, p: FlowPatch, layout, air) -> Patch:
+    """One flow patch of the solver geometry snapped onto its owner's box."""
+    _, lo, hi = next(b for b in grid.boxes if b[0] == p.owner)
+    others = [a for a in range(3) if a != p.axis]
+    rect = []
+    for a in others:
+        r0, r1 = max(snap(p.box_m[a][0], grid.cell_m), lo[a]), min(snap(p.box_m[a][1], grid.cell_m), hi[a])
+        rect.append((r0, r1) if r1 > r0 else (lo[a], hi[a]))
+    area = (rect[0][1] - rect[0][0]) * (rect[1][1] - rect[1][0]) * grid.cell_m ** 2
+    vel = [0.0, 0.0, 0.0]
+    vel[p.axis] = p.velocity_sign * p.flow_m3s / area
+    plane = hi[p.axis] if p.side > 0 else lo[p.axis]
+    kind = KINDS[p.kind]
+    out = Patch(f"{kind}_{safe_name(p.owner)}", kind, p.owner, p.axis, plane, p.side,
+                (rect[0][0], rect[1][0]), (rect[0][1], rect[1][1]), p.flow_m3s, tuple(vel))
+    if kind == "rear":
+        rack = layout.rack(p.owner)
+        out.delta_t_k = rack.delta_t(air)
+        out.rear_door = rack.rear_door
+    elif kind == "supply":
+        out.supply_temp_c = float(p.supply_temp_c)
+    return out
 
 
-def _add_rack_patches(grid: Grid, layout) -> None:
-    for rack, (_, lo, hi) in zip(layout.racks, grid.boxes):
-        axis, sign = _facing(rack.facing)
-        others = [a for a in range(3) if a != axis]
-        rect_lo, rect_hi = (lo[others[0]], lo[others[1]]), (hi[others[0]], hi[others[1]])
-        area = (rect_hi[0] - rect_lo[0]) * (rect_hi[1] - rect_lo[1]) * grid.cell_m ** 2
-        q = rack.airflow(layout.air)
-        vel = [0.0, 0.0, 0.0]
-        vel[axis] = -sign * q / area           # into the rack at the front, out of it at the rear
-        front_plane, rear_plane = (hi[axis], lo[axis]) if sign > 0 else (lo[axis], hi[axis])
-        name = safe_name(rack.id)
-        grid.patches.append(Patch(f"front_{name}", "front", rack.id, axis, front_plane, sign,
-                                  rect_lo, rect_hi, q, tuple(vel)))
-        grid.patches.append(Patch(f"rear_{name}", "rear", rack.id, axis, rear_plane, -sign,
-                                  rect_lo, rect_hi, q, tuple(vel), delta_t_k=rack.delta_t(layout.air)))
-
-
-def _add_unit_patches(grid: Grid, layout) -> None:
-    running = [u for u in layout.cooling_units if u.running]
-    if not running:
-        raise LayoutError("no running cooling unit: a closed room with heat sources has no steady state")
-    boxes = {b[0]: b for b in grid.boxes}
-    for unit in running:
-        _, lo, hi = boxes[unit.id]
-        area = (hi[0] - lo[0]) * (hi[1] - lo[1]) * grid.cell_m ** 2
-        grid.patches.append(Patch(f"return_{safe_name(unit.id)}", "return", unit.id, 2, hi[2], 1,
-                                  (lo[0], lo[1]), (hi[0], hi[1]), unit.airflow_m3s,
-                                  (0.0, 0.0, -unit.airflow_m3s / area)))
-    grid.supply_m3s = sum(u.airflow_m3s for u in running)
-    grid.supply_temp_c = sum(u.airflow_m3s * u.supply_temp_c for u in running) / grid.supply_m3s
-
-
-def _add_tile_patch(grid: Grid, layout) -> None:
+def _add_tile_patch(grid: Grid, geo: SolverGeometry) -> None:
     nx, ny, _ = grid.shape
     mask = np.zeros((nx, ny), bool)
-    for tile in layout.tiles:
-        i0, i1 = snap(tile.x_m[0], grid.cell_m), snap(tile.x_m[1], grid.cell_m)
-        j0, j1 = snap(tile.y_m[0], grid.cell_m), snap(tile.y_m[1], grid.cell_m)
+    for (x0, x1), (y0, y1) in geo.tiles:
+        i0, i1 = snap(x0, grid.cell_m), snap(x1, grid.cell_m)
+        j0, j1 = snap(y0, grid.cell_m), snap(y1, grid.cell_m)
         mask[max(i0, 0):min(i1, nx), max(j0, 0):min(j1, ny)] = True
     mask &= ~grid.solid[:, :, 0]              # tiles under equipment are blocked
     if not mask.any():
         raise LayoutError("no open tile area: the running units' supply has nowhere to enter")
     area = mask.sum() * grid.cell_m ** 2
     grid.patches.append(Patch("tiles", "tile", "", 2, 0, 1, (0, 0), (nx, ny), grid.supply_m3s,
-                              (0.0, 0.0, grid.supply_m3s / area), mask=mask))
+                              (0.0, 0.0, grid.supply_m3s / area), mask=mask,
+                              supply_temp_c=geo.tile_temp_c))
 
 
 def _check_patches(grid: Grid) -> None:

@@ -6,6 +6,7 @@ from dataclasses import replace
 import numpy as np
 
 from twin.model.layout import Layout
+from twin.model.objects import door_heat_kw
 from twin.thermal.grid import Grid, Patch
 from twin.thermal.results import RackResult, ThermalResult, UnitResult
 
@@ -17,12 +18,13 @@ def patch_mean(field: np.ndarray, patch: Patch) -> float:
     return float(field[tuple(patch.cells.T)].mean())
 
 
-def thirds_weights(patch: Patch, grid: Grid, height_m: float) -> np.ndarray:
-    """(n, 3) overlap fractions of each face's z-extent with the lower/middle/upper third."""
+def thirds_weights(patch: Patch, grid: Grid, height_m: float, bottom_m: float = 0.0) -> np.ndarray:
+    """(n, 3) overlap of each face's z-extent with the lower/middle/upper third of bottom..height."""
     dz = grid.spacing_m[2]
     z0 = patch.faces[:, 2] * dz if patch.axis != 2 else np.zeros(len(patch.faces))
     z1 = z0 + dz
-    edges = np.array([0.0, height_m / 3, 2 * height_m / 3, height_m])
+    third = (height_m - bottom_m) / 3
+    edges = np.array([bottom_m, bottom_m + third, bottom_m + 2 * third, height_m])
     w = np.empty((len(z0), 3))
     for t in range(3):
         w[:, t] = np.clip(np.minimum(z1, edges[t + 1]) - np.maximum(z0, edges[t]), 0, None)
@@ -30,22 +32,28 @@ def thirds_weights(patch: Patch, grid: Grid, height_m: float) -> np.ndarray:
 
 
 def rack_figures(T: np.ndarray, grid: Grid, layout: Layout) -> dict[str, RackResult]:
-    """Intake mean/max/thirds and exhaust for every rack from a temperature field."""
+    """Intake mean/max/thirds (over the air zone, if any), door heat and exhaust per rack."""
     out = {}
     air = layout.air
     for rack in layout.racks:
         front = grid.patch("rack_front", rack.id)
         vals = T[tuple(front.cells.T)]
         mean = float(vals.mean()) if len(vals) else float("nan")
-        w = thirds_weights(front, grid, rack.size_m[2])
+        zone = rack.air_zone_m
+        z0, z1 = (zone.z_m if zone is not None else (0.0, rack.size_m[2]))
+        w = thirds_weights(front, grid, z1, z0)
+        q = rack.airflow(air)
+        door_kw = door_heat_kw(mean, rack.delta_t(air), q, air.rho_cp, rack.rear_door) \
+            if np.isfinite(mean) else 0.0
+        drop_k = door_kw * 1000.0 / (air.rho_cp * q) if q > 0 else 0.0
         thirds = [float((vals * w[:, t]).sum() / w[:, t].sum()) if w[:, t].sum() > 0 else mean
                   for t in range(3)]
         out[rack.id] = RackResult(
             id=rack.id, inlet_mean_c=mean,
             inlet_max_c=float(vals.max()) if len(vals) else float("nan"),
             inlet_lower_c=thirds[0], inlet_middle_c=thirds[1], inlet_upper_c=thirds[2],
-            exhaust_mean_c=mean + rack.delta_t(air),
-            power_kw=float(rack.power_kw), airflow_m3s=rack.airflow(air))
+            exhaust_mean_c=mean + rack.delta_t(air) - drop_k,
+            power_kw=float(rack.power_kw), airflow_m3s=q, door_kw=door_kw)
     return out
 
 
@@ -63,6 +71,43 @@ def unit_figures(T: np.ndarray, grid: Grid, layout: Layout) -> dict[str, UnitRes
                                   float(unit.supply_temp_c),
                                   float(unit.airflow_m3s) if unit.running else 0.0)
     return out
+
+
+def sensor_values(T: np.ndarray, grid: Grid, layout: Layout) -> dict[str, float]:
+    """Each sensor's modelled value: trilinear interpolation of the cell field, air cells only.
+
+    Solid cells get no weight (the weights of the air cells are renormalised);
+    a point with no air cell around it takes the nearest air cell. Outside the
+    first and last cell centres the field is held constant.
+    """
+    out = {}
+    for sensor in layout.sensors:
+        out[sensor.id] = interpolate(T, grid, sensor.position_m)
+    return out
+
+
+def interpolate(T: np.ndarray, grid: Grid, point_m) -> float:
+    """Trilinear value of a cell-centred field at a point (see `sensor_values`)."""
+    idx, frac = [], []
+    for a in range(3):
+        f = float(point_m[a]) / grid.spacing_m[a] - 0.5
+        i0 = int(np.clip(np.floor(f), 0, grid.shape[a] - 2))
+        idx.append(i0)
+        frac.append(float(np.clip(f - i0, 0.0, 1.0)))
+    total, weight = 0.0, 0.0
+    for corner in np.ndindex(2, 2, 2):
+        cell = tuple(i + c for i, c in zip(idx, corner))
+        w = float(np.prod([t if c else 1.0 - t for t, c in zip(frac, corner)]))
+        if w > 0 and grid.fluid[cell] and np.isfinite(T[cell]):
+            total += w * float(T[cell])
+            weight += w
+    if weight > 0:
+        return total / weight
+    centres = np.argwhere(grid.fluid)
+    if len(centres) == 0:
+        return float("nan")
+    d2 = (((centres + 0.5) * np.array(grid.spacing_m) - np.asarray(point_m, float)) ** 2).sum(axis=1)
+    return float(T[tuple(centres[int(np.argmin(d2))])])
 
 
 def mixed_supply_temp_c(layout: Layout) -> float:
@@ -97,11 +142,13 @@ def assemble_result(layout: Layout, grid: Grid, T: np.ndarray, vel: np.ndarray, 
                  for k, r in racks.items()}
         units = {k: replace(u, return_se_k=float(uncertainty_k.get(k, np.nan)))
                  for k, u in units.items()}
+    door_kw = float(sum(r.door_kw for r in racks.values()))
     return ThermalResult(
         layout_name=layout.name, model=model, cell_m=round(float(np.mean(grid.spacing_m)), 9),
         fluid_cells=grid.fluid_cells, solve_seconds=seconds,
         racks=racks, cooling_units=units,
         it_power_kw=float(layout.it_power_kw),
-        removed_kw=float(sum(u.load_kw for u in units.values())),
+        removed_kw=float(sum(u.load_kw for u in units.values())) + door_kw, door_kw=door_kw,
+        sensors=sensor_values(T, grid, layout),
         temperature_c=T_out, velocity_ms=vel_out, iterations=iterations,
         converged=converged, notes=tuple(notes), stop_reason=stop_reason)

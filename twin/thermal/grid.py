@@ -1,9 +1,11 @@
-"""Voxelise a layout onto a uniform staggered (MAC) grid with boundary patches.
+"""Voxelise a layout's solver geometry onto a uniform staggered (MAC) grid with patches.
 
-Cells are fluid or solid (racks and cooling units). Velocities live on cell
-faces: u on x-faces (nx+1, ny, nz), v on y-faces, w on z-faces. Every face that
-is not between two fluid cells has a fixed normal velocity: zero on walls, the
-imposed value on a patch (tiles, rack fronts and rears, unit returns).
+Cells are fluid or solid (racks, cooling units, obstacles); a panel thinner
+than a cell closes the faces it covers instead. Velocities live on cell faces:
+u on x-faces (nx+1, ny, nz), v on y-faces, w on z-faces. Every face that is not
+between two fluid cells, or is closed, has a fixed normal velocity: zero on
+walls, the imposed value on a patch (tiles, rack fronts and rears, unit
+returns and in-row supplies).
 """
 from __future__ import annotations
 
@@ -14,13 +16,13 @@ import numpy as np
 
 from twin.model import limits
 from twin.model.errors import LayoutError
+from twin.geometry import FlowPatch, GeometryError, Solid, SolverGeometry, solver_geometry
 from twin.model.layout import Layout
 
-PATCH_KINDS = ("tile", "rack_front", "rack_rear", "unit_return")
-_AXIS = {"x": 0, "y": 1}
+PATCH_KINDS = ("tile", "rack_front", "rack_rear", "unit_return", "unit_supply")
 
 
-class GridError(ValueError):
+class GridError(GeometryError):
     """The layout cannot be put on the grid (message is user-facing)."""
 
 
@@ -39,6 +41,7 @@ class Patch:
     cells: np.ndarray
     velocity_ms: float
     face_area_m2: float
+    supply_temp_c: float = float("nan")      # inflows at a fixed temperature (tiles, in-row supply)
 
     @property
     def area_m2(self) -> float:
@@ -69,6 +72,8 @@ class Grid:
     fluid: np.ndarray                      # bool (nx, ny, nz)
     patches: list[Patch] = field(default_factory=list)
     boxes: dict[str, tuple[slice, slice, slice]] = field(default_factory=dict)
+    blocked: list = field(default_factory=list)   # per axis: faces closed by thin panels
+    geometry: SolverGeometry | None = None
 
     @property
     def cell_volume_m3(self) -> float:
@@ -112,6 +117,8 @@ class Grid:
             hi[axis] = slice(1, None)
             inner[axis] = slice(1, -1)
             f[tuple(inner)] = fl[tuple(lo)] & fl[tuple(hi)]
+            if self.blocked:
+                f &= ~self.blocked[axis]
             free.append(f)
         values = [np.zeros(f.shape) for f in free]
         for p in self.patches:
@@ -133,13 +140,19 @@ def _snap(a_m: float, b_m: float, h: float, n: int) -> tuple[int, int]:
     return i0, i1
 
 
-def _box_slices(pos, size, spacing, shape):
-    x0, y0 = pos
-    sx, sy, sz = size
-    ix = _snap(x0, x0 + sx, spacing[0], shape[0])
-    iy = _snap(y0, y0 + sy, spacing[1], shape[1])
-    iz = _snap(0.0, sz, spacing[2], shape[2])
-    return tuple(slice(a, b) for a, b in (ix, iy, iz))
+def _snap_open(a_m: float, b_m: float, h: float, n: int) -> tuple[int, int]:
+    """Like `_snap`, but an extent that covers no cell centre gives an empty range."""
+    i0 = int(np.clip(np.ceil(a_m / h - 0.5 - 1e-9), 0, n))
+    i1 = int(np.clip(np.floor(b_m / h + 0.5 - 1e-9), 0, n))
+    return i0, max(i0, i1)
+
+
+def _box_slices(box_m, spacing, shape, open_below: bool = False):
+    """Cell slices of a box (at least one cell along every axis)."""
+    ranges = [_snap(lo, hi, h, n) for (lo, hi), h, n in zip(box_m, spacing, shape)]
+    if open_below and box_m[2][0] > 0 and ranges[2][0] == 0 and ranges[2][1] > 1:
+        ranges[2] = (1, ranges[2][1])        # keep the gap under a door open
+    return tuple(slice(a, b) for a, b in ranges)
 
 
 def _side_faces(box, axis: int, side: int, shape, fluid):
@@ -163,21 +176,26 @@ def _side_faces(box, axis: int, side: int, shape, fluid):
 
 
 def build_grid(layout: Layout, cell_m: float = 0.2) -> Grid:
-    """Voxelise the room, its boxes and its patches on a grid of about `cell_m`."""
-    size = layout.room.size_m
+    """Voxelise the room's solver geometry (`twin.geometry`) on a grid of about `cell_m`."""
     shape = grid_shape(layout, cell_m)
+    geo = solver_geometry(layout)
+    size = geo.room_m
     spacing = tuple(s / n for s, n in zip(size, shape))
-    fluid = np.ones(shape, dtype=bool)
-    boxes = {}
-    for item in list(layout.racks) + list(layout.cooling_units):
-        box = _box_slices(item.position_m, item.size_m, spacing, shape)
-        boxes[item.id] = box
-        fluid[box] = False
-    grid = Grid(shape, spacing, fluid, boxes=boxes)
-    _add_rack_patches(grid, layout)
-    running = [u for u in layout.cooling_units if u.running]
-    _add_return_patches(grid, running)
-    _add_tile_patch(grid, layout, sum(u.airflow_m3s for u in running))
+    blocked = []
+    for axis in range(3):
+        shp = list(shape)
+        shp[axis] += 1
+        blocked.append(np.zeros(shp, dtype=bool))
+    grid = Grid(shape, spacing, np.ones(shape, dtype=bool), blocked=blocked, geometry=geo)
+    for solid in geo.solids:
+        if solid.kind in ("rack", "unit"):
+            grid.boxes[solid.id] = _box_slices(solid.box_m, spacing, shape)
+            grid.fluid[grid.boxes[solid.id]] = False
+        else:
+            _add_obstacle(grid, solid)
+    for patch in geo.patches:
+        _add_patch(grid, patch)
+    _add_tile_patch(grid, geo)
     return grid
 
 
@@ -204,42 +222,68 @@ def grid_shape(layout: Layout, cell_m: float) -> tuple[int, int, int]:
     return tuple(int(c) for c in counts)
 
 
-def _add_rack_patches(grid: Grid, layout: Layout) -> None:
-    for rack in layout.racks:
-        axis = _AXIS[rack.facing[1]]
-        front_side = 1 if rack.facing[0] == "+" else -1
-        q = rack.airflow(layout.air)
-        for kind, side in (("rack_front", front_side), ("rack_rear", -front_side)):
-            faces, cells = _side_faces(grid.boxes[rack.id], axis, side, grid.shape, grid.fluid)
-            if len(faces) == 0 and q > 0:
-                where = "front" if kind == "rack_front" else "rear"
-                raise GridError(
-                    f"rack {rack.id}: its {where} face is blocked (wall or another box): "
-                    "air cannot pass through it")
-            area = grid.face_area_m2(axis)
-            # Air crosses the rack from front to rear, i.e. against `facing`.
-            vel = -front_side * q / (area * max(len(faces), 1))
-            grid.patches.append(Patch(kind, rack.id, axis, faces, cells, vel, area))
+def _add_obstacle(grid: Grid, solid: Solid) -> None:
+    """Solid cells; or, for a panel thinner than a cell, the faces it covers are closed."""
+    ranges = [_snap_open(lo, hi, h, n)
+              for (lo, hi), h, n in zip(solid.box_m, grid.spacing_m, grid.shape)]
+    thin = [a for a in range(3) if ranges[a][1] <= ranges[a][0]]
+    if len(thin) != 1:
+        grid.fluid[_box_slices(solid.box_m, grid.spacing_m, grid.shape, solid.open_below)] = False
+        return
+    axis = thin[0]
+    sl = list(_box_slices(solid.box_m, grid.spacing_m, grid.shape, solid.open_below))
+    mid = 0.5 * sum(solid.box_m[axis])
+    plane = int(np.clip(np.floor(mid / grid.spacing_m[axis] + 0.5), 0, grid.shape[axis]))
+    sl[axis] = slice(plane, plane + 1)
+    grid.blocked[axis][tuple(sl)] = True
 
 
-def _add_return_patches(grid: Grid, running) -> None:
-    for unit in running:
-        faces, cells = _side_faces(grid.boxes[unit.id], 2, 1, grid.shape, grid.fluid)
-        if len(faces) == 0:
-            raise GridError(f"cooling unit {unit.id}: its top (return) face is blocked")
-        area = grid.face_area_m2(2)
-        vel = -unit.airflow_m3s / (area * len(faces))
-        grid.patches.append(Patch("unit_return", unit.id, 2, faces, cells, vel, area))
+def _patch_faces(grid: Grid, p: FlowPatch):
+    """Face and fluid-cell indices of a flow patch, snapped onto its owner's box."""
+    box = grid.boxes[p.owner]
+    sl = list(box)
+    for a in range(3):
+        if a == p.axis:
+            continue
+        i0, i1 = _snap(*p.box_m[a], grid.spacing_m[a], grid.shape[a])
+        i0, i1 = max(i0, box[a].start), min(i1, box[a].stop)
+        sl[a] = slice(i0, i1) if i1 > i0 else box[a]
+    return _side_faces(tuple(sl), p.axis, p.side, grid.shape, grid.fluid)
 
 
-def _add_tile_patch(grid: Grid, layout: Layout, supply_m3s: float) -> None:
+def _blocked_message(p: FlowPatch) -> str:
+    if p.kind.startswith("rack"):
+        where = "front" if p.kind == "rack_front" else "rear"
+        return (f"rack {p.owner}: its {where} face is blocked (wall or another box): "
+                "air cannot pass through it")
+    if p.kind == "unit_return" and p.axis == 2:
+        return f"cooling unit {p.owner}: its top (return) face is blocked"
+    where = "supply (front)" if p.kind == "unit_supply" else "rear (return)"
+    return f"cooling unit {p.owner}: its {where} face is blocked (wall or another box)"
+
+
+def _add_patch(grid: Grid, p: FlowPatch) -> None:
+    faces, cells = _patch_faces(grid, p)
+    if len(faces):
+        ok = ~grid.blocked[p.axis][tuple(faces.T)]
+        faces, cells = faces[ok], cells[ok]
+    if len(faces) == 0 and p.flow_m3s > 0:
+        raise GridError(_blocked_message(p))
+    area = grid.face_area_m2(p.axis)
+    vel = p.velocity_sign * p.flow_m3s / (area * max(len(faces), 1))
+    temp = float("nan") if p.supply_temp_c is None else p.supply_temp_c
+    grid.patches.append(Patch(p.kind, p.owner, p.axis, faces, cells, vel, area, temp))
+
+
+def _add_tile_patch(grid: Grid, geo: SolverGeometry) -> None:
+    supply_m3s = geo.tile_flow_m3s
     if supply_m3s <= 0:
         return
     xc, yc = grid.cell_centres_m(0), grid.cell_centres_m(1)
     covered = np.zeros(grid.shape[:2], dtype=bool)
-    for t in layout.tiles:
-        covered |= ((xc[:, None] >= t.x_m[0]) & (xc[:, None] <= t.x_m[1])
-                    & (yc[None, :] >= t.y_m[0]) & (yc[None, :] <= t.y_m[1]))
+    for (x0, x1), (y0, y1) in geo.tiles:
+        covered |= ((xc[:, None] >= x0) & (xc[:, None] <= x1)
+                    & (yc[None, :] >= y0) & (yc[None, :] <= y1))
     covered &= grid.fluid[:, :, 0]
     ij = np.argwhere(covered)
     if len(ij) == 0:
@@ -247,4 +291,4 @@ def _add_tile_patch(grid: Grid, layout: Layout, supply_m3s: float) -> None:
     faces = np.column_stack([ij, np.zeros(len(ij), int)])
     area = grid.face_area_m2(2)
     vel = supply_m3s / (area * len(ij))
-    grid.patches.append(Patch("tile", "tiles", 2, faces, faces.copy(), vel, area))
+    grid.patches.append(Patch("tile", "tiles", 2, faces, faces.copy(), vel, area, geo.tile_temp_c))

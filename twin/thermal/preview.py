@@ -18,6 +18,7 @@ import pyamg
 import scipy.sparse as sp
 
 from twin.model.layout import Layout
+from twin.model.objects import door_heat_kw
 from twin.thermal import SolveCancelled, SolverError
 from twin.thermal.extract import assemble_result, cell_velocities, mixed_supply_temp_c
 from twin.thermal.grid import Grid, GridError, build_grid
@@ -83,9 +84,9 @@ def preview_fields(layout: Layout, cell_m: float = 0.2,
     report(0.1, "potential flow")
     flow = potential_flow(grid, faces, index)
     report(0.5, "temperature")
-    system = temperature_system(grid, layout, flow, faces, index, mixed_supply_temp_c(layout),
-                                diffusivity_m2s)
-    T_cells, iterations = solve_temperature(*system)
+    matrix, rhs, door_columns = temperature_system(grid, layout, flow, faces, index,
+                                                   mixed_supply_temp_c(layout), diffusivity_m2s)
+    T_cells, iterations = solve_with_doors(layout, matrix, rhs, door_columns, grid.fluid_cells)
     T = np.full(grid.shape, np.nan)
     T[grid.fluid] = T_cells[:grid.fluid_cells]
     return grid, T, flow, flow.iterations + iterations
@@ -151,17 +152,21 @@ class _Triplets:
 
 def temperature_system(grid: Grid, layout: Layout, flow: PotentialFlow, faces: list[FreeFaces],
                        index: np.ndarray, t_supply_c: float, diffusivity_m2s: float):
-    """Sparse matrix and right-hand side for cell temperatures plus one rack-intake unknown per rack.
+    """Sparse matrix, right-hand side and rear-door columns for cell temperatures plus one
+    rack-intake unknown per rack.
 
     Rows are heat balances in W/(rho cp): upwind advection on free faces,
     diffusion between fluid cells only, outflow at the cell temperature on
-    patch faces, inflow at the supply (tiles) or at rack intake + rise (rears).
+    patch faces, inflow at the supply (tiles, in-row supplies) or at rack
+    intake + rise (rears). Column k of the door matrix times the door's
+    temperature drop (K) is taken off the right-hand side.
     """
     n = grid.fluid_cells
     rack_no = {r.id: k for k, r in enumerate(layout.racks)}
     rise_k = {r.id: r.delta_t(layout.air) for r in layout.racks}
     acc = _Triplets(n + len(rack_no))
     rhs = np.zeros(acc.m)
+    door_rows, door_cols, door_vals = [], [], []   # rhs per K that a rear door cools an exhaust
     face_vel = (flow.u, flow.v, flow.w)
     for f in faces:
         flux = face_vel[f.axis][f.faces] * f.area_m2
@@ -174,21 +179,30 @@ def temperature_system(grid: Grid, layout: Layout, flow: PotentialFlow, faces: l
     for p, cells, q in patch_cells(grid, index):
         if not p.inflow:
             acc.add_diag(cells, q)
-        elif p.kind == "tile":
-            rhs += np.bincount(cells, q * t_supply_c, acc.m)
+        elif p.kind in ("tile", "unit_supply"):
+            rhs += np.bincount(cells, q * p.supply_temp_c, acc.m)
         elif p.kind == "rack_rear":
             r = n + rack_no[p.owner]
             acc.add(cells, np.full(len(cells), r), -q)
             rhs += np.bincount(cells, q * rise_k[p.owner], acc.m)
+            door_rows.append(cells)
+            door_cols.append(np.full(len(cells), rack_no[p.owner]))
+            door_vals.append(q)
         else:
             raise SolverError(f"{p.kind} {p.owner} blows air in; the preview cannot handle it")
     _add_rack_intake_rows(acc, grid, index, rack_no)
     matrix = acc.matrix()
+    cat = lambda parts, dtype: np.concatenate(parts) if parts else np.zeros(0, dtype)  # noqa: E731
+    doors = sp.csr_matrix((cat(door_vals, float), (cat(door_rows, int), cat(door_cols, int))),
+                          shape=(acc.m, len(rack_no)))
     stagnant = stagnant_cells(grid, index, flow.labels)
     if len(stagnant):
         matrix = _fix_rows(matrix, stagnant)
         rhs[stagnant] = t_supply_c
-    return matrix, rhs
+        keep = np.ones(acc.m)
+        keep[stagnant] = 0.0
+        doors = (sp.diags(keep) @ doors).tocsr()
+    return matrix, rhs, doors
 
 
 def _add_rack_intake_rows(acc: _Triplets, grid: Grid, index: np.ndarray, rack_no: dict) -> None:
@@ -217,9 +231,41 @@ def _fix_rows(matrix: sp.csr_matrix, rows: np.ndarray) -> sp.csr_matrix:
     return (sp.diags(keep) @ matrix + sp.diags(one)).tocsr()
 
 
-def solve_temperature(matrix: sp.csr_matrix, rhs: np.ndarray) -> tuple[np.ndarray, int]:
-    """Classical AMG + GMRES on the non-symmetric M-matrix; returns (values, iterations)."""
+DOOR_TOL_KW = 1e-6
+MAX_DOOR_ROUNDS = 60
+
+
+def solve_with_doors(layout: Layout, matrix, rhs, door_columns, n_cells: int):
+    """Solve, then repeat with each rear door's heat from the intakes until it settles.
+
+    A door's heat depends on its rack's intake (capacity and water-temperature
+    limits), which the solve gives; without doors this is a single solve.
+    """
+    doors = [r.rear_door for r in layout.racks]
+    if not any(doors):
+        return solve_temperature(matrix, rhs)
+    air = layout.air
     ml = pyamg.ruge_stuben_solver(matrix, interpolation="direct")
+    flow = np.array([r.airflow(air) for r in layout.racks])
+    rise = np.array([r.delta_t(air) for r in layout.racks])
+    door_kw = np.zeros(len(doors))
+    total = 0
+    for _ in range(MAX_DOOR_ROUNDS):
+        drop_k = np.where(flow > 0, door_kw * 1000.0 / (air.rho_cp * np.maximum(flow, 1e-30)), 0.0)
+        x, iterations = solve_temperature(matrix, rhs - door_columns @ drop_k, ml)
+        total += iterations
+        intake = x[n_cells:]
+        new = np.array([door_heat_kw(t, dt, q, air.rho_cp, d)
+                        for t, dt, q, d in zip(intake, rise, flow, doors)])
+        if np.abs(new - door_kw).max(initial=0.0) < DOOR_TOL_KW:
+            return x, total
+        door_kw = new
+    raise SolverError("the rear-door heat did not settle in the preview")
+
+
+def solve_temperature(matrix: sp.csr_matrix, rhs: np.ndarray, ml=None) -> tuple[np.ndarray, int]:
+    """Classical AMG + GMRES on the non-symmetric M-matrix; returns (values, iterations)."""
+    ml = ml or pyamg.ruge_stuben_solver(matrix, interpolation="direct")
     residuals: list[float] = []
     x = ml.solve(rhs, tol=TEMPERATURE_TOL, accel="gmres", maxiter=MAX_KRYLOV_ITERATIONS,
                  residuals=residuals)

@@ -251,10 +251,10 @@ class RansState:
     def _temperature(self):
         geo = self.geo
         front = K.segment_mean(self.T, geo.front_cells, geo.front_owner, geo.n_racks)
-        rear = front + geo.rack_rise_k
         gamma = NU_M2S / PR + self.nut / PR_T
         zero = np.zeros(self.grid.shape)
-        self._scalar(self.T, gamma, zero, zero, geo.scalar_bounds(self.t_supply_c), rear)
+        tile_c = self.t_supply_c if geo.tile_temp_c is None else geo.tile_temp_c
+        self._scalar(self.T, gamma, zero, zero, geo.scalar_bounds(tile_c), geo.inflow_temps(front))
 
     def _turbulence(self):
         geo, grid = self.geo, self.grid
@@ -369,10 +369,13 @@ class RansState:
         return bool(t.min() > self.t_supply_c - 20.0 and t.max() < self.t_supply_c + 4 * rise + 50.0)
 
     def energy_error_pct(self, T=None) -> float:
-        """Heat removed by the returns minus IT power, in percent of IT power (instantaneous)."""
+        """Heat removed by the returns and rear doors minus IT power, in percent of IT power."""
         geo = self.geo
-        ret = K.segment_mean(self.T if T is None else T, geo.return_cells, geo.return_owner, geo.n_units)
+        T = self.T if T is None else T
+        ret = K.segment_mean(T, geo.return_cells, geo.return_owner, geo.n_units)
         removed_w = float((geo.return_flow_m3s * (ret - geo.return_supply_c)).sum()) * self.layout.air.rho_cp
+        front = K.segment_mean(T, geo.front_cells, geo.front_owner, geo.n_racks)
+        removed_w += float(geo.door_heat_w(front).sum())
         it_w = self.layout.it_power_kw * 1000.0
         return 0.0 if it_w <= 0 else 100.0 * (removed_w - it_w) / it_w
 

@@ -76,7 +76,7 @@ class Geometry:
                 if a == b:
                     continue
                 all4 = _four(_pad_ab(fl, a, b, "constant", False), a, b, np.logical_and)
-                wall = ~all4
+                wall = ~all4 | _panel_edges(grid, a, b)
                 self.mom_wall[a][b] = wall
                 self.wall_count[a][b] = (wall[_sl(b, slice(0, -1))].astype(float)
                                          + wall[_sl(b, slice(1, None))])
@@ -95,17 +95,14 @@ class Geometry:
         self.n_racks = len(rack_ids)
         fronts = [g.patch("rack_front", r) for r in rack_ids]
         rears = [g.patch("rack_rear", r) for r in rack_ids]
+        supplies = g.patches_of("unit_supply")
         self.front_cells, self.front_owner = _cat([p.cells for p in fronts])
-        solid = []
-        for p in rears:
-            c = p.faces.copy()
-            side = 1 if p.cells[0, p.axis] == p.faces[0, p.axis] else -1
-            if side > 0:
-                c[:, p.axis] -= 1
-            solid.append(c)
-        self.rear_solid_cells, self.rear_owner = _cat(solid)
+        # Inflows blow in from a ghost cell inside their box: rack rears first, then in-row supplies.
+        self.rear_solid_cells, self.rear_owner = _cat([_ghost_cells(p) for p in rears + supplies])
+        self.supply_temp_c = np.array([p.supply_temp_c for p in supplies])
         self.rack_rise_k = np.array([r.delta_t(layout.air) for r in layout.racks])
-        self.rear_speed_ms = np.array([abs(p.velocity_ms) for p in rears])
+        self._doors(layout)
+        self.rear_speed_ms = np.array([abs(p.velocity_ms) for p in rears + supplies])
         returns = g.patches_of("unit_return")
         self.n_units = len(returns)
         self.return_cells, self.return_owner = _cat([p.cells for p in returns])
@@ -114,12 +111,32 @@ class Geometry:
         self.return_supply_c = np.array([units[p.owner].supply_temp_c for p in returns])
         tiles = g.patches_of("tile")
         self.tile_speed_ms = abs(tiles[0].velocity_ms) if tiles else 0.0
+        self.tile_temp_c = tiles[0].supply_temp_c if tiles else None
         self.patch_face = [np.zeros(f.shape, dtype=bool) for f in self.free]
         for p in g.patches:
             self.patch_face[p.axis][tuple(p.faces.T)] = True
 
+    def _doors(self, layout: Layout):
+        """Rear doors: capacity (W), coldest exhaust (degC) and rho cp Q (W/K) per rack."""
+        rho_cp = layout.air.rho_cp
+        self.door_cap_w = np.array([r.rear_door.capacity_kw * 1000.0 if r.rear_door else 0.0
+                                    for r in layout.racks])
+        self.door_floor_c = np.array([r.rear_door.floor_c if r.rear_door else 0.0
+                                      for r in layout.racks])
+        self.rack_wk = np.array([rho_cp * r.airflow(layout.air) for r in layout.racks])
+
+    def door_heat_w(self, intake_c):
+        """Heat each rack's rear door removes (W): capacity-limited, never below water + approach."""
+        hot = intake_c + self.rack_rise_k - self.door_floor_c
+        return np.clip(self.rack_wk * hot, 0.0, self.door_cap_w)
+
+    def inflow_temps(self, intake_c):
+        """Ghost-cell temperatures of the inflows: rack exhausts (after doors), then supplies."""
+        drop = self.door_heat_w(intake_c) / np.maximum(self.rack_wk, 1e-30)
+        return np.concatenate([intake_c + self.rack_rise_k - drop, self.supply_temp_c])
+
     def inflow_turbulence(self, intensity: float, length_m: float, c_mu: float):
-        """k and epsilon carried in by tiles and rack exhausts."""
+        """k and epsilon carried in by tiles, rack exhausts and in-row supplies."""
         def k_of(u):
             return 1.5 * (intensity * u) ** 2
         k_t, k_r = k_of(self.tile_speed_ms), k_of(self.rear_speed_ms)
@@ -180,6 +197,10 @@ class Geometry:
                 pf = self.patch_face[a][_sl(a, slice(0, -1))] if side == 0 else \
                     self.patch_face[a][_sl(a, slice(1, None))]
                 wall = g.fluid & ~nb & ~pf
+                if g.blocked:
+                    closed = g.blocked[a][_sl(a, slice(0, -1))] if side == 0 else \
+                        g.blocked[a][_sl(a, slice(1, None))]
+                    wall |= g.fluid & closed
                 self.cell_walls.append((a, wall))
                 count += wall
         self.wall_cell = count > 0
@@ -205,6 +226,24 @@ class Geometry:
                                  2.0 * k * nu / y ** 2)
         n = np.maximum(self.wall_face_count, 1)
         return G / n, E / n
+
+
+def _panel_edges(grid: Grid, a: int, b: int):
+    """Edges of velocity component a's control volumes that lie on a thin panel (closed b-face)."""
+    if not grid.blocked:
+        return False
+    pad = [(0, 0)] * 3
+    pad[a] = (1, 1)
+    closed = np.pad(grid.blocked[b], pad, constant_values=False)
+    return closed[_sl(a, slice(0, -1))] | closed[_sl(a, slice(1, None))]
+
+
+def _ghost_cells(p):
+    """The solid cells just behind a patch's faces (inside its box)."""
+    c = p.faces.copy()
+    if len(c) and p.cells[0, p.axis] == p.faces[0, p.axis]:
+        c[:, p.axis] -= 1
+    return c
 
 
 def _bshape(shp, ax):

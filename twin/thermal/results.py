@@ -14,10 +14,11 @@ class RackResult:
     inlet_lower_c: float     # bottom third of the front face
     inlet_middle_c: float
     inlet_upper_c: float
-    exhaust_mean_c: float    # rear face: inlet mean + P / (rho cp Q)
+    exhaust_mean_c: float    # rear face: inlet mean + (P - Q_door) / (rho cp Q)
     power_kw: float
     airflow_m3s: float
     inlet_mean_se_k: float = float("nan")   # standard error of the averaged intake mean (accurate model)
+    door_kw: float = 0.0     # heat the rear door takes out of the exhaust (0 without a door)
 
 
 @dataclass(frozen=True)
@@ -47,13 +48,15 @@ class ThermalResult:
     racks: dict[str, RackResult]
     cooling_units: dict[str, UnitResult]
     it_power_kw: float
-    removed_kw: float
+    removed_kw: float        # cooling units' air-side load plus rear doors
     temperature_c: np.ndarray = field(repr=False)
     velocity_ms: np.ndarray = field(repr=False)
     iterations: int = 0
     converged: bool = True
     notes: tuple[str, ...] = ()
     stop_reason: str = ""    # accurate model: "uncertainty", "steady" or "iteration cap"
+    sensors: dict = field(default_factory=dict)   # sensor id -> modelled value (degC)
+    door_kw: float = 0.0     # heat removed by rear doors (included in removed_kw)
 
     @property
     def uncertainty_k(self) -> float:
