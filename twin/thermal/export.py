@@ -19,6 +19,7 @@ RACK_FIELDS = (
     "exhaust_mean_c", "power_kw", "airflow_m3s",
 )
 UNIT_FIELDS = ("state", "return_temp_c", "load_kw")
+SENSOR_COLUMNS = ("sensor_id", "kind", "x_m", "y_m", "z_m", "value_c")
 CSV_COLUMNS = (
     "rack_id", "power_kw", "airflow_m3s", "inlet_mean_c", "inlet_max_c",
     "inlet_lower_c", "inlet_middle_c", "inlet_upper_c", "exhaust_mean_c",
@@ -61,6 +62,13 @@ def result_to_dict(result, layout, metrics, power=None) -> dict:
     }
     if math.isfinite(result.uncertainty_k):
         data["uncertainty_k"] = float(result.uncertainty_k)
+    doors = {rid: float(r.door_kw) for rid, r in result.racks.items() if r.door_kw}
+    if doors or any(getattr(r, "rear_door", None) for r in getattr(layout, "racks", [])):
+        data["energy_balance"]["rear_doors_kw"] = float(result.door_kw)
+        for rid, r in result.racks.items():
+            data["racks"][rid]["door_kw"] = float(r.door_kw)
+    if result.sensors:
+        data["sensors"] = sensors_to_dict(result)
     if power is not None:
         from twin.power.report import power_to_dict
         data["power"] = power_to_dict(power)
@@ -84,6 +92,29 @@ def _unit_dict(unit) -> dict:
             "load_kw": float(unit.load_kw), "supply_temp_c": float(unit.supply_temp_c),
             "airflow_m3s": float(unit.airflow_m3s),
             **({"return_se_k": float(unit.return_se_k)} if math.isfinite(unit.return_se_k) else {})}
+
+
+def sensors_to_dict(result) -> dict:
+    """Every sensor's modelled value with its kind and position."""
+    return {sid: {"kind": s.kind, "position_m": [float(v) for v in s.position_m],
+                  "value_c": float(s.value_c)} for sid, s in result.sensors.items()}
+
+
+def sensors_csv_path(path) -> Path:
+    """Where the sensor table goes next to a results CSV: `results.csv` -> `results-sensors.csv`."""
+    target = Path(path)
+    return target.with_name(f"{target.stem}-sensors{target.suffix or '.csv'}")
+
+
+def write_sensors_csv(path, result) -> None:
+    """Write one row per sensor (id, kind, x, y, z, modelled value) atomically."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SENSOR_COLUMNS)
+    for sid, item in sensors_to_dict(result).items():
+        writer.writerow([sid, item["kind"]] + [_csv_cell(v) for v in item["position_m"]]
+                        + [_csv_cell(item["value_c"])])
+    write_text_atomic(path, buffer.getvalue())
 
 
 def metrics_to_dict(metrics) -> dict:
@@ -143,8 +174,13 @@ def csv_rows(result, metrics) -> list[dict]:
 
 
 def write_csv(path, result, metrics=None) -> None:
-    """Write one row per rack to `path` atomically; NaN becomes an empty cell."""
+    """Write one row per rack to `path` atomically; NaN becomes an empty cell.
+
+    A result with sensors also gets `<stem>-sensors.csv` next to it (`sensors_csv_path`).
+    """
     write_text_atomic(path, csv_text(result, metrics))
+    if getattr(result, "sensors", None):
+        write_sensors_csv(sensors_csv_path(path), result)
 
 
 def csv_text(result, metrics=None) -> str:
@@ -169,8 +205,12 @@ def format_report(result, layout, metrics, power=None) -> str:
     lines = [f"{layout_label(result, layout)} ({result.model} thermal model)", ""]
     lines += _rack_table(result, metrics) + [""]
     lines += _unit_table(result) + [""]
+    lines += _sensor_table(result)
+    doors = getattr(result, "door_kw", 0.0)
     lines.append(f"Energy balance: IT load {_num(result.it_power_kw, 1)} kW, removed "
-                 f"{_num(result.removed_kw, 1)} kW, error {_num(result.energy_error_pct, 2)} %")
+                 f"{_num(result.removed_kw, 1)} kW"
+                 + (f" (rear doors {_num(doors, 1)} kW)" if doors else "")
+                 + f", error {_num(result.energy_error_pct, 2)} %")
     lines += _metric_lines(metrics)
     if power is not None:
         from twin.power.report import power_lines
@@ -226,6 +266,20 @@ def _unit_table(result) -> list[str]:
         lines.append(f"{uid:<{width}}  {u.state:<8} {_num(u.supply_temp_c, 1):>9} "
                      f"{_num(u.return_temp_c, 1):>9} {_num(u.load_kw, 1):>8}")
     return lines
+
+
+def _sensor_table(result) -> list[str]:
+    """Sensor rows: id, position and modelled value (nothing when the layout has none)."""
+    items = sensors_to_dict(result) if getattr(result, "sensors", None) else {}
+    if not items:
+        return []
+    width = max([6] + [len(sid) for sid in items])
+    lines = [f"{'sensor':<{width}}  {'x m':>6} {'y m':>6} {'z m':>6} {'value °C':>8}"]
+    for sid, item in items.items():
+        x, y, z = item["position_m"]
+        lines.append(f"{sid:<{width}}  {_num(x, 2):>6} {_num(y, 2):>6} {_num(z, 2):>6} "
+                     f"{_num(item['value_c'], 2):>8}")
+    return lines + [""]
 
 
 def _metric_lines(metrics) -> list[str]:

@@ -8,7 +8,7 @@ import numpy as np
 from twin.model.layout import Layout
 from twin.model.objects import door_heat_kw
 from twin.thermal.grid import Grid, Patch
-from twin.thermal.results import RackResult, ThermalResult, UnitResult
+from twin.thermal.results import RackResult, SensorResult, ThermalResult, UnitResult
 
 
 def patch_mean(field: np.ndarray, patch: Patch) -> float:
@@ -73,7 +73,7 @@ def unit_figures(T: np.ndarray, grid: Grid, layout: Layout) -> dict[str, UnitRes
     return out
 
 
-def sensor_values(T: np.ndarray, grid: Grid, layout: Layout) -> dict[str, float]:
+def sensor_values(T: np.ndarray, grid: Grid, layout: Layout) -> dict[str, SensorResult]:
     """Each sensor's modelled value: trilinear interpolation of the cell field, air cells only.
 
     Solid cells get no weight (the weights of the air cells are renormalised);
@@ -82,7 +82,8 @@ def sensor_values(T: np.ndarray, grid: Grid, layout: Layout) -> dict[str, float]
     """
     out = {}
     for sensor in layout.sensors:
-        out[sensor.id] = interpolate(T, grid, sensor.position_m)
+        out[sensor.id] = SensorResult(sensor.id, sensor.kind, tuple(sensor.position_m),
+                                      interpolate(T, grid, sensor.position_m))
     return out
 
 

@@ -35,12 +35,42 @@ def check_region_balance(grid: Grid, index: np.ndarray, labels: np.ndarray,
     bad = np.nonzero(np.abs(net) > 1e-9 * scale)[0]
     if len(bad) == 0:
         return
+    sealed = _sealed_enclosure(grid, index, labels, bad)
+    if sealed is not None:
+        raise SolverError(sealed)
     region = bad[np.argmax(np.abs(net[bad]))]
     owners = sorted({f"{p.kind.replace('_', ' ')} {p.owner}" for p, cells, _ in
                      patch_cells(grid, index) if np.any(labels[cells] == region)})
     raise SolverError(
         f"the room is split into sealed regions and one of them has {net[region]:+.3f} m3/s "
         f"more air leaving than entering ({', '.join(owners)}); open a path between them")
+
+
+def _sealed_enclosure(grid: Grid, index: np.ndarray, labels: np.ndarray, bad: np.ndarray):
+    """The message for a contained aisle that its panels seal while its flows do not balance."""
+    geo = grid.geometry
+    for owner, box in (geo.enclosures if geo is not None else []):
+        centres = [grid.cell_centres_m(a) for a in range(3)]
+        inside = [(c > lo) & (c < hi) for c, (lo, hi) in zip(centres, box)]
+        cells = index[np.ix_(*inside)]
+        cells = cells[cells >= 0]
+        if len(cells) == 0:
+            continue
+        region = np.bincount(labels[cells]).argmax()
+        if region not in bad:
+            continue
+        flows = {True: 0.0, False: 0.0}
+        names = {True: [], False: []}
+        for p, pc, q in patch_cells(grid, index):
+            if len(pc) and np.any(labels[pc] == region):
+                flows[p.inflow] += float(q[labels[pc] == region].sum())
+                names[p.inflow].append(f"{p.kind.replace('_', ' ')} {p.owner}")
+        return (f"containment {owner} seals its aisle, but {flows[True]:.3f} m3/s enters it "
+                f"({', '.join(names[True]) or 'nothing'}) and {flows[False]:.3f} m3/s leaves it "
+                f"({', '.join(names[False]) or 'nothing'}): with no gap the flows must balance, "
+                "so there is no steady state; give the doors a gap (door_gap_m) or match the "
+                "cooling units' airflow to the racks'")
+    return None
 
 
 def stagnant_cells(grid: Grid, index: np.ndarray, labels: np.ndarray) -> np.ndarray:

@@ -33,6 +33,14 @@ class UnitResult:
 
 
 @dataclass(frozen=True)
+class SensorResult:
+    id: str
+    kind: str                # air_temperature
+    position_m: tuple[float, float, float]
+    value_c: float           # the field interpolated at the position
+
+
+@dataclass(frozen=True)
 class ThermalResult:
     """What a solver returns. Fields are cell-centred on the solver grid.
 
@@ -55,7 +63,7 @@ class ThermalResult:
     converged: bool = True
     notes: tuple[str, ...] = ()
     stop_reason: str = ""    # accurate model: "uncertainty", "steady" or "iteration cap"
-    sensors: dict = field(default_factory=dict)   # sensor id -> modelled value (degC)
+    sensors: dict = field(default_factory=dict)   # sensor id -> SensorResult
     door_kw: float = 0.0     # heat removed by rear doors (included in removed_kw)
 
     @property
