@@ -10,6 +10,7 @@ import numpy as np
 
 from twin.cfd.foamio import read_internal_field
 from twin.cfd.geometry import Grid, Patch
+from twin.model.objects import door_heat_kw
 
 
 def latest_time_dir(case: Path) -> Path:
@@ -67,25 +68,33 @@ def rack_figures(t_grid: np.ndarray, grid: Grid, layout) -> dict:
         t = t_grid[p.fluid_cells()].astype(float)
         thirds = [float((w * t).sum() / w.sum()) for w in _third_weights(p, grid)]
         mean = float(t.mean())
+        q = float(rack.airflow(layout.air))
+        door_kw = door_heat_kw(mean, rears[p.owner].delta_t_k, q, layout.air.rho_cp, rack.rear_door)
+        drop_k = door_kw * 1000.0 / (layout.air.rho_cp * q) if q > 0 else 0.0
         out[p.owner] = {
             "inlet_mean_c": mean, "inlet_max_c": float(t.max()),
             "inlet_lower_c": thirds[0], "inlet_middle_c": thirds[1], "inlet_upper_c": thirds[2],
-            "exhaust_mean_c": mean + rears[p.owner].delta_t_k,
-            "power_kw": float(rack.power_kw), "airflow_m3s": float(rack.airflow(layout.air)),
+            "exhaust_mean_c": mean + rears[p.owner].delta_t_k - drop_k,
+            "power_kw": float(rack.power_kw), "airflow_m3s": q,
         }
+        if rack.rear_door is not None:
+            out[p.owner]["door_kw"] = door_kw
     return out
 
 
 def unit_figures(t_grid: np.ndarray, grid: Grid, layout) -> dict:
     """Per cooling unit: state, return-face mean temperature and heat removed."""
     returns = {p.owner: p for p in grid.by_kind("return")}
+    tiles = grid.by_kind("tile")
+    tiles_c = tiles[0].supply_temp_c if tiles else grid.supply_temp_c   # floor units' mixed supply
     out = {}
     for unit in layout.cooling_units:
         if unit.id not in returns:
             out[unit.id] = {"state": unit.state, "return_temp_c": None, "load_kw": 0.0}
             continue
         t_ret = float(t_grid[returns[unit.id].fluid_cells()].astype(float).mean())
-        load_kw = layout.air.rho_cp * unit.airflow_m3s * (t_ret - grid.supply_temp_c) / 1000.0
+        supply_c = unit.supply_temp_c if unit.inrow else tiles_c
+        load_kw = layout.air.rho_cp * unit.airflow_m3s * (t_ret - supply_c) / 1000.0
         out[unit.id] = {"state": unit.state, "return_temp_c": t_ret, "load_kw": load_kw}
     return out
 
@@ -96,6 +105,7 @@ def result_dict(layout, grid: Grid, t_grid: np.ndarray, solve_seconds: float, ex
     units = unit_figures(t_grid, grid, layout)
     it_kw = float(sum(r.power_kw for r in layout.racks))
     removed_kw = float(sum(u["load_kw"] for u in units.values()))
+    removed_kw += float(sum(r.get("door_kw", 0.0) for r in racks.values()))   # rear doors
     err = 100.0 * (removed_kw - it_kw) / it_kw if it_kw > 0 else 0.0
     return {
         "layout": layout.name or Path(str(layout.source_path or "layout")).stem,
