@@ -9,7 +9,7 @@ import pytest
 
 from rooms_v2 import contained
 from twin.cfd.case import CaseSettings, write_case
-from twin.cfd.geometry import build_grid as cfd_grid
+from twin.cfd.geometry import build_grid as cfd_grid, safe_name
 from twin.geometry import solver_geometry
 from twin.model import bundled_layout, load_layout
 from twin.thermal.grid import build_grid as thermal_grid
@@ -57,14 +57,16 @@ def test_the_case_cuts_out_obstacles_and_panels_and_writes_inrow_patches(tmp_pat
     assert len(doors) == 2                                       # 0.1 m gap under each door
     assert grid.solid[11, 27, 0] == False and grid.solid[11, 27, 1]     # noqa: E712 (gap, door)
     patches = (tmp_path / "system/createPatchDict").read_text()
-    for name in ("supply_IRC_A1", "return_IRC_A1", "supply_IRC_B2", "return_IRC_B2"):
-        assert f"name {name};" in patches
-    assert "IRC_A2" not in patches
+    for kind, unit in (("supply", "IRC-A1"), ("return", "IRC-A1"), ("supply", "IRC-B2"),
+                       ("return", "IRC-B2")):
+        assert f"name {kind}_{safe_name(unit)};" in patches
+    assert safe_name("IRC-A2") not in patches
     U = (tmp_path / "0.orig/U").read_text()
     # IRC-A1 blows 2.3 m3/s towards -y through its 0.3 x 1.8 m supply zone
-    assert re.search(r"supply_IRC_A1\s*\{\s*type fixedValue; value uniform \(0 -4.259259", U)
+    a1 = re.escape(f"supply_{safe_name('IRC-A1')}")
+    assert re.search(a1 + r"\s*\{\s*type fixedValue; value uniform \(0 -4.259259", U)
     T = (tmp_path / "0.orig/T").read_text()
-    assert re.search(r"supply_IRC_A1\s*\{\s*type fixedValue; value uniform 20;", T)
+    assert re.search(a1 + r"\s*\{\s*type fixedValue; value uniform 20;", T)
     # A4: 12 K rise; its 6 kW door takes at most 6 K off, never below 18 + 3 degC
     assert re.search(r'rear_A4\s*\{[^}]*\{front_A4\} = weightAverage\(T\)"\);\s*'
                      r'valueExpr "min\(\(Tfront \+ 12\), max\(21, \(Tfront \+ 12\) - 6\)\)";', T)

@@ -76,8 +76,8 @@ CASES = [
     (edit(1, "dctwin: 3"), "room.yaml:1: dctwin: this file uses layout format version 3, but this "
      "program reads only up to version 2; update dctwin to open it"),
     (edit(1, "# no version"), 'room.yaml:2: dctwin: missing required key "dctwin" '
-     '(the format version; start the file with "dctwin: 2")'),
-    (edit(1, "dctwin: 1.0"), "room.yaml:1: dctwin: must be an integer format version such as 2 (got 1.0)"),
+     '(the format version; start the file with "dctwin: 1")'),
+    (edit(1, "dctwin: 1.0"), "room.yaml:1: dctwin: must be an integer format version such as 1 (got 1.0)"),
     (edit(19, "    # no power"), 'room.yaml:15: racks[0].power_kw: missing required key "power_kw"'),
     (edit(17, "    size_m: big"), 'room.yaml:17: racks[0].size_m: must be a list of 3 numbers > 0 (got "big")'),
     (edit(17, "    size_m: [0.6, 1.2]"), "room.yaml:17: racks[0].size_m: must be a list of 3 numbers > 0 "
@@ -134,7 +134,7 @@ CASES = [
     (edit(3, "room: [6, 6, 3]") .replace("  size_m: [6.0, 6.0, 3.0]             # 4\n  tile_m: 0.6 "
                                          "                        # 5\n", ""),
      "room.yaml:3: room: must be a mapping of size_m and tile_m (got a list)"),
-    ("", 'room.yaml:1: the file is empty; a layout starts with "dctwin: 2"'),
+    ("", 'room.yaml:1: the file is empty; a layout starts with "dctwin: 1"'),
     ("- 1\n", "room.yaml:1: must be a mapping with keys dctwin, room, racks, ... (got a list)"),
     (BASE + "---\ndctwin: 1\n", "room.yaml:33: YAML syntax error: expected a single document in the "
      "stream: but found another document"),
