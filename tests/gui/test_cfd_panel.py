@@ -83,13 +83,13 @@ def test_inflow_turbulence_control_reaches_the_run_and_is_not_reused_across_valu
     w, calls = accurate_window, []
     fake, _ = _fake_cfd(w, calls)
     monkeypatch.setattr(cfd_simulate, "simulate", fake)
-    assert w.cfd.inflow_pct.value() == pytest.approx(5.0)             # the method's default
+    assert w.cfd.inflow_pct.value() == pytest.approx(10.0)            # the method's default (C1's own)
     w.cfd.start()
     qtbot.waitUntil(lambda: w.cfd.cfd_result is not None and not w.cfd.running(), timeout=10_000)
-    w.cfd.inflow_pct.setValue(10.0)
+    w.cfd.inflow_pct.setValue(5.0)
     w.cfd.start()                                                      # another method: a new run
     qtbot.waitUntil(lambda: len(calls) == 2 and not w.cfd.running(), timeout=10_000)
-    assert [c.inflow_intensity for c in calls] == pytest.approx([0.05, 0.10])
+    assert [c.inflow_intensity for c in calls] == pytest.approx([0.10, 0.05])
     assert calls[1].k0_m2s2 == calls[0].k0_m2s2 and calls[1].cell_m == calls[0].cell_m
 
 
