@@ -80,3 +80,30 @@ def test_air_zone_patches_cover_only_the_zone_in_the_case():
     front = next(p for p in grid.by_kind("front") if p.owner == "A1")
     assert (front.lo, front.hi) == ((8, 4), (12, 16))            # x 0.8..1.2, z 0.4..1.6
     assert grid.patch_area_m2(front) == pytest.approx(0.4 * 1.2)
+
+
+def _openfoam_missing() -> str:
+    from twin.cfd.run import OpenFOAMNotFound, openfoam_env
+    try:
+        openfoam_env()
+    except OpenFOAMNotFound as exc:
+        return str(exc)
+    return ""
+
+
+@pytest.mark.openfoam
+@pytest.mark.skipif(bool(_openfoam_missing()), reason="needs OpenFOAM (buoyantBoussinesqSimpleFoam)")
+def test_contained_inrow_room_with_a_rear_door_runs_in_openfoam(tmp_path):
+    """The case meshes with the panels cut out and solves with in-row patches and a door."""
+    from twin.cfd.run import StopRule
+    from twin.cfd.simulate import simulate
+    layout = contained(door=", rear_door: {capacity_kw: 1, water_supply_c: 18, approach_k: 3}")
+    settings = CaseSettings(cell_m=0.2, start_avg_iter=100, max_iter=200)
+    result = simulate(layout, tmp_path, settings, StopRule(100, 100, 50, 0.05), keep_case=False)
+    a1 = result["racks"]["A1"]
+    assert a1["door_kw"] == pytest.approx(1.0)                   # capacity-limited (hot intake)
+    drop_k = 1000 / (layout.air.rho_cp * a1["airflow_m3s"])
+    assert a1["exhaust_mean_c"] == pytest.approx(a1["inlet_mean_c"] + 12.0 - drop_k)
+    assert set(result["cooling_units"]) == {"IRC-A", "IRC-B"}
+    assert all(u["load_kw"] > 0 for u in result["cooling_units"].values())
+    assert abs(result["energy_balance"]["error_pct"]) < 5.0
