@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor
 from twin.gui import fields
 from twin.gui.arrows import ArrowField
 from twin.gui.floor_items import EquipmentItem, FloorItem, RackItem, UnitItem
+from twin.model import Rack
 from twin.gui.palette_panel import template_from_mime
 from twin.gui.floor_selection import SelectionMixin
 from twin.gui.rubber_band import SelectingViewBox
@@ -122,13 +123,13 @@ class FloorView(SelectionMixin, pg.GraphicsLayoutWidget):
         self.floor.set_floor(room.size_m, room.tile_m, layout.tiles)
         wanted = {r.id: r for r in layout.racks} | {u.id: u for u in layout.cooling_units}
         for item_id in [i for i in self.items if i not in wanted or
-                        isinstance(self.items[i], RackItem) != hasattr(wanted[i], "facing")]:
+                        isinstance(self.items[i], RackItem) != isinstance(wanted[i], Rack)]:
             self.plot.removeItem(self.items.pop(item_id))
         for item_id, obj in wanted.items():
             item = self.items.get(item_id)
             if item is None:
-                cls = RackItem if hasattr(obj, "facing") else UnitItem
-                item = cls(self, item_id, obj.size_m[:2], getattr(obj, "facing", getattr(obj, "state", "")))
+                cls = RackItem if isinstance(obj, Rack) else UnitItem
+                item = cls(self, item_id, obj.size_m[:2], obj.facing if isinstance(obj, Rack) else obj.state)
                 self.items[item_id] = item
                 self.plot.addItem(item)
             item.set_size(obj.size_m[:2])
