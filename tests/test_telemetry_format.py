@@ -88,7 +88,10 @@ def test_bundled_layouts_round_trip_with_a_telemetry_section(name):
     layout = load_layout(bundled_layout(name))
     assert layout.telemetry is None
     rack = layout.racks[0].id
-    text = dump_layout(layout) + f"telemetry:\n  hosts:\n    - {{host: h-0, rack: {rack}}}\n"
+    section = f"telemetry:\n  hosts:\n    - {{host: h-0, rack: {rack}}}\n"
+    text = dump_layout(layout)
+    at = text.find("\nscenarios:")                   # the writer puts telemetry before scenarios
+    text = text + section if at < 0 else text[:at + 1] + section + text[at + 1:]
     again = loads_layout(text)
     assert again.telemetry.hosts == [TelemetryHost("h-0", rack)]
     assert dump_layout(again) == text
