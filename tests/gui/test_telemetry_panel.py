@@ -31,6 +31,7 @@ def test_the_window_starts_with_telemetry_off_without_a_driver(window, qtbot):
 
 def test_synthetic_gpus_fill_the_tables_and_live_power_solves(window, panel, qtbot):
     panel.interval_s, panel.resolve_interval_s = 0.02, 0.0
+    window.floor.set_color_mode("power")            # live power captions are drawn in power colours
     racks = [r.id for r in window.document.layout.racks[:2]]
     panel.start(source=SyntheticSource(hosts=racks + ["stray"], gpus_per_host=2, ramp_s=0.01))
     qtbot.waitUntil(lambda: panel.gpu_table.rowCount() == 6 and panel.rack_table.rowCount() == 2,
