@@ -24,7 +24,7 @@ KINDS = {"scenario": "Layout scenarios", "unit": "Fail cooling unit",
          "power": "Fail power component"}
 POWER_GROUPS = ("utility_feeds", "ups", "pdus")
 REPORT_FILES = ("report.html", "report.pdf", "racks.csv", "cooling_units.csv", "power.csv",
-                "report.json")                 # twin.report.REPORT_FILES, without importing it
+                "liquid.csv", "report.json")                 # twin.report.REPORT_FILES, without importing it
 
 
 @dataclass(frozen=True)
