@@ -63,7 +63,8 @@ def test_place_and_setpoint_commands(capsys):
     out = capsys.readouterr().out
     assert out.startswith(("1. facing", "no free position"))
     assert main(["place", str(SMALL), "--kw", "0", "--quiet"]) == 2
-    assert capsys.readouterr().err.count("\n") == 1
+    assert capsys.readouterr().err.splitlines()[-1] == ("dctwin place: error: argument --kw: "
+                                                        "must be a number above 0 and at most 1000 (got '0')")
 
 
 def test_accurate_confirmation_is_warm_started_from_the_baseline():
