@@ -153,47 +153,6 @@ def gauss_seidel(phi, active, coef, b, bx, by, bz, sweeps):
 
 
 @njit(cache=True)
-def strain_rate_sq(uc, vc, wc, fluid, hx, hy, hz, out):
-    """2 S_ij S_ij at cell centres from cell-centred velocities (one-sided next to solids)."""
-    n0, n1, n2 = fluid.shape
-    for i in range(n0):
-        for j in range(n1):
-            for k in range(n2):
-                if not fluid[i, j, k]:
-                    out[i, j, k] = 0.0
-                    continue
-                ux = _ddx(uc, fluid, i, j, k, 0, n0, hx)
-                uy = _ddx(uc, fluid, i, j, k, 1, n1, hy)
-                uz = _ddx(uc, fluid, i, j, k, 2, n2, hz)
-                vx = _ddx(vc, fluid, i, j, k, 0, n0, hx)
-                vy = _ddx(vc, fluid, i, j, k, 1, n1, hy)
-                vz = _ddx(vc, fluid, i, j, k, 2, n2, hz)
-                wx = _ddx(wc, fluid, i, j, k, 0, n0, hx)
-                wy = _ddx(wc, fluid, i, j, k, 1, n1, hy)
-                wz = _ddx(wc, fluid, i, j, k, 2, n2, hz)
-                out[i, j, k] = (2.0 * (ux * ux + vy * vy + wz * wz)
-                                + (uy + vx) ** 2 + (uz + wx) ** 2 + (vz + wy) ** 2)
-
-
-@njit(cache=True, inline="always")
-def _ddx(f, fluid, i, j, k, axis, n, h):
-    """Central difference along axis, one-sided where a neighbour is solid or outside."""
-    di = 1 if axis == 0 else 0
-    dj = 1 if axis == 1 else 0
-    dk = 1 if axis == 2 else 0
-    idx = (i, j, k)[axis]
-    has_p = idx + 1 < n and fluid[i + di, j + dj, k + dk]
-    has_m = idx - 1 >= 0 and fluid[i - di, j - dj, k - dk]
-    if has_p and has_m:
-        return (f[i + di, j + dj, k + dk] - f[i - di, j - dj, k - dk]) / (2 * h)
-    if has_p:
-        return (f[i + di, j + dj, k + dk] - f[i, j, k]) / h
-    if has_m:
-        return (f[i, j, k] - f[i - di, j - dj, k - dk]) / h
-    return 0.0
-
-
-@njit(cache=True)
 def rear_inflow_fill(phi, cells, values, owner):
     """Write inflow values into the solid cells behind each rack-rear face."""
     for n in range(cells.shape[0]):
@@ -216,7 +175,7 @@ def segment_mean(phi, cells, owner, n_owner):
 
 @njit(cache=True, parallel=True)
 def strain_rate_sq_par(uc, vc, wc, fluid, hx, hy, hz, out):
-    """2 S_ij S_ij at cell centres (as strain_rate_sq), rows of i in parallel."""
+    """2 S_ij S_ij at cell centres from cell-centred velocities (one-sided next to solids), rows of i in parallel."""
     n0, n1, n2 = fluid.shape
     for i in prange(n0):
         for j in range(n1):
