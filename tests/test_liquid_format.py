@@ -112,3 +112,16 @@ def test_a_scenario_naming_a_cdu_in_the_file_is_checked():
     assert warnings == [f"hall.yaml:{_line(text, 'target: CDU-C')}: scenarios[0].edits[0].target: "
                         'no rack, cooling unit, power component or CDU with id "CDU-C"; did you '
                         'mean "CDU-B"?; the scenario cannot be applied']
+
+
+def test_a_save_of_an_edited_liquid_section_keeps_the_rest_of_the_file():
+    from twin.model import layout_text
+    layout = load_layout(bundled_layout("liquid_row"))
+    layout.liquid.cdus[0].capacity_kw = 1000
+    layout.liquid.facility_water.state = "failed"
+    before, after = layout.source_text.splitlines(), layout_text(layout).splitlines()
+    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    assert len(before) == len(after) and changed == [
+        ("  facility_water: {supply_c: 32}", "  facility_water: {supply_c: 32, state: failed}"),
+        ("      capacity_kw: 900", "      capacity_kw: 1000")]
+    assert loads_layout("\n".join(after) + "\n") == layout

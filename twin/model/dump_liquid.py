@@ -7,10 +7,12 @@ from twin.model import dump
 from twin.model.liquid import CDU_KEYS, COOLANT_KEYS, FACILITY_KEYS, LIQUID_KEYS, REJECTION_KEYS
 
 
-def _flow(obj: Any, table: tuple) -> str:
-    """A sub-mapping on one line, None values left out: `{supply_c: 32}`."""
+def _flow(obj: Any, table: tuple, skip_defaults: tuple = ()) -> str:
+    """A sub-mapping on one line, None values (and the named keys at their default) left
+    out: `{supply_c: 32}`."""
     parts = [f"{k.name}: {dump._value(k, getattr(obj, k.attribute))}" for k in table
-             if getattr(obj, k.attribute) is not None]
+             if getattr(obj, k.attribute) is not None
+             and not (k.name in skip_defaults and getattr(obj, k.attribute) == k.default)]
     return "{" + ", ".join(parts) + "}"
 
 
@@ -19,7 +21,8 @@ def section(layout: Any) -> list[str]:
     liquid = getattr(layout, "liquid", None)
     if liquid is None:
         return []
-    out = ["liquid:", f"  facility_water: {_flow(liquid.facility_water, FACILITY_KEYS)}"]
+    water = _flow(liquid.facility_water, FACILITY_KEYS, skip_defaults=("state",))
+    out = ["liquid:", f"  facility_water: {water}"]
     for key in LIQUID_KEYS:
         if key.kind is not None and getattr(liquid, key.attribute) is not None:
             out.append(f"  {key.name}: {dump._value(key, getattr(liquid, key.attribute))}")
