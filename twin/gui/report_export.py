@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QImageWriter
 
 from twin.gui.scenario_study import (REPORT_FILES, apply_choice, existing_report_files,
                                      export_work, write_report_pdf)
@@ -52,6 +52,10 @@ class ReportExport(QObject):
             self._error(str(exc))
             return False
         self.folder, self.written = folder, []
+        # Load Qt's image-format plugins here, on the GUI thread: the PDF writer draws images on the
+        # worker thread, and a first plugin load there moves the plugins to the GUI thread while
+        # holding the GIL, which deadlocks against the GUI thread waiting for the GIL in a Qt lock.
+        QImageWriter.supportedImageFormats()
         self.panel.studies.start("export", export_work(layout, applied, folder), self.panel.runner(),
                                  then=lambda value: write_report_pdf(value[0], folder))
         self.window.scenario_dock.show()
