@@ -17,6 +17,7 @@ from typing import Optional
 import numpy as np
 
 from twin import commands
+from twin.group_edits import Group
 from twin.model import Layout, Rack
 from twin.model.scenarios import Edit
 from twin.scenario.apply import apply_scenario
@@ -215,21 +216,11 @@ def explain(cand: Candidate, base, pool_size: int) -> list[str]:
     return lines
 
 
-class AddGroup(commands.Command):
+class AddGroup(Group):
     """Add several racks as one undoable step (a placement chosen from the advisor)."""
 
     def __init__(self, racks: list[Rack], label: str = "place racks"):
-        super().__init__()
-        self.parts = [commands.AddItem(r) for r in racks]
-        self.label = label
-
-    def redo(self, layout: Layout) -> None:
-        for part in self.parts:
-            part.redo(layout)
-
-    def undo(self, layout: Layout) -> None:
-        for part in reversed(self.parts):
-            part.undo(layout)
+        super().__init__([commands.AddItem(r) for r in racks], label)
 
 
 def placement_command(cand: Candidate) -> AddGroup:
