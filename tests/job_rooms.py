@@ -49,3 +49,12 @@ network:
 
 def job_room(split: bool = False):
     return loads_layout(job_room_text(split), "job_room.yaml")
+
+
+def replay_room():
+    """The job room with lighter servers (0.5-4 kW): idle it stays below 27 °C, and a 64-GPU
+    job in the two hot-corner racks first fit picks (H1, H2) takes it above (29.6 °C preview at
+    0.3 m), while in the two coolest racks it stays below (20.5 °C)."""
+    text = job_room_text().replace("max_power_kw: 10, typical_power_kw: 8, idle_power_kw: 2",
+                                   "max_power_kw: 4, typical_power_kw: 3, idle_power_kw: 0.5")
+    return loads_layout(text, "replay_room.yaml")

@@ -1,5 +1,6 @@
-"""`dctwin capacity` (where N racks of a model fit, stranded capacity, growth) and
-`dctwin place-job` (servers with free accelerators for a job)."""
+"""`dctwin capacity` (where N racks of a model fit, stranded capacity, growth),
+`dctwin place-job` (servers with free accelerators for a job) and `dctwin replay`
+(a job trace run through the room under each placement policy)."""
 from __future__ import annotations
 
 import sys
@@ -56,6 +57,31 @@ def add_parsers(commands) -> None:
     job.add_argument("--csv", metavar="OUT",
                      help="write the assignment (one row per server) as CSV ('-': to stdout)")
     add_study_options(job, model="preview")
+    _add_replay_parser(commands)
+
+
+def _add_replay_parser(commands) -> None:
+    rep = commands.add_parser(
+        "replay", help="run a job trace through the room under each placement policy",
+        description="Replay a scheduler's job trace (sacct-style CSV): jobs start when "
+                    "accelerators are free, on the servers the policy picks; report the hottest "
+                    "intake, hours above the ASHRAE recommended maximum, energy, CDU loads and "
+                    "queue waits of each policy.")
+    rep.add_argument("layout", metavar="LAYOUT", help="layout file (YAML) with a network section")
+    rep.add_argument("--trace", required=True, metavar="TRACE.csv",
+                     help="jobs: JobID,Submit,Start,End,AllocGPUs (or NNodes)[,power_pct]")
+    rep.add_argument("--policy", choices=("thermal", "first-fit", "both"), default="both",
+                     help="placement policy (default: both, compared)")
+    rep.add_argument("--days", type=float, metavar="N",
+                     help="replay N days from the first submit (default: until the last job ends)")
+    rep.add_argument("--screen", type=int, default=4, metavar="K",
+                     help="thermal policy: candidate placements solved per job (default 4)")
+    rep.add_argument("--confirm", type=int, default=1, metavar="M",
+                     help="hottest power states re-solved with the accurate model (default 1)")
+    rep.add_argument("--power-step-kw", type=float, default=1.0, metavar="KW",
+                     help="states whose racks differ by less share a thermal solve (default 1)")
+    rep.add_argument("--csv", metavar="OUT", help="write the time series as CSV ('-': to stdout)")
+    add_study_options(rep, model="preview")
 
 
 def run_capacity(args) -> int:
@@ -169,5 +195,59 @@ def run_place_job(args) -> int:
     return 0
 
 
-RUNNERS = {"capacity": run_capacity, "place-job": run_place_job}
+def _trace_path(text: str) -> str:
+    """The trace file, or a bundled one (e.g. default_hall_jobs.csv) when no such file exists."""
+    import os
+    from twin.model.resources import bundled_file
+    if os.path.exists(text) or os.path.dirname(text):
+        return text
+    try:
+        return str(bundled_file(text))
+    except FileNotFoundError:
+        return text
+
+
+def run_replay(args) -> int:
+    from twin.capacity.jobs import JobError
+    from twin.capacity.replay import replay
+    from twin.capacity.replay_output import format_replay, replay_dict, series_csv
+    from twin.capacity.trace import TraceError, read_trace
+    from twin.cli.common import check_outputs_to_stdout
+    from twin.thermal import SolverError
+    if args.days is not None and not args.days > 0:
+        raise InputError(f"--days must be more than 0 (got {args.days:g})")
+    if args.power_step_kw <= 0 or args.screen < 1 or args.confirm < 0:
+        raise InputError("--power-step-kw must be more than 0, --screen at least 1, "
+                         "--confirm at least 0")
+    layout = load_layout_arg(args.layout)
+    try:
+        jobs = read_trace(_trace_path(args.trace))
+    except OSError as exc:
+        raise InputError(f"cannot read {args.trace}: {exc.strerror or exc}") from None
+    except TraceError as exc:
+        raise InputError(str(exc)) from None
+    quiet_stdout = check_outputs_to_stdout(args.json, args.csv)
+    policies = ("thermal", "first-fit") if args.policy == "both" else (args.policy,)
+    runner, progress = study_runner(args)
+    try:
+        with sigint_flag() as cancelled:
+            runner.cancel = cancelled
+            runs = [replay(layout, jobs, p, runner, args.days, args.screen, args.confirm,
+                           args.power_step_kw, progress, cancelled) for p in policies]
+    except (JobError, SolverError) as exc:
+        raise InputError(str(exc)) from None
+    finally:
+        progress.finish()
+    if args.json:
+        write_json_output(args.json, replay_dict(runs, runs[0].recommended_max_c))
+    if args.csv:
+        write_output(args.csv, series_csv(runs))
+    if not quiet_stdout:
+        title = (f"{len(jobs)} jobs from {args.trace}, {runs[0].hours:.1f} h, "
+                 f"{runner.solves} thermal solves")
+        sys.stdout.write(format_replay(runs, title))
+    return 0
+
+
+RUNNERS = {"capacity": run_capacity, "place-job": run_place_job, "replay": run_replay}
 __all__ = ["RUNNERS", "add_parsers"]

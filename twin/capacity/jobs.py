@@ -141,21 +141,27 @@ def _round_robin(pool: list[Server]) -> list[Server]:
 def with_job(layout: Layout, servers: list, power_pct: float, free: list[Server]) -> Layout:
     """The layout with the job's servers at `power_pct` load and the other free servers idle;
     busy servers keep their design power. Equipment entries are split into single units."""
+    job = {(s.rack, s.index) for s, _ in servers}
+    idle = {(s.rack, s.index) for s in free if len(s.free) == s.gpus} - job
+    return with_loads(layout, {**{key: 0.0 for key in idle}, **{key: power_pct for key in job}})
+
+
+def with_loads(layout: Layout, loads_pct: dict) -> Layout:
+    """The layout with server (rack, index) at loads_pct[(rack, index)] % of its idle-to-max
+    range; other units keep their design load. Entries of those racks become single units."""
     from twin.model.equipment import refresh_rack_power
     out = copy.deepcopy(layout)
     out.scenarios = []
     types = equipment_types(out)
-    job = {(s.rack, s.index) for s, _ in servers}
-    idle = {(s.rack, s.index) for s in free if len(s.free) == s.gpus} - job
+    racks = {rack_id for rack_id, _ in loads_pct}
     for rack in out.racks:
-        if not any(r == rack.id for r, _ in job | idle):
+        if rack.id not in racks:
             continue
         units, index = [], 0
         for entry in rack.equipment:
             height = types[entry.model].u_height if entry.model in types else 0
             for k in range(entry.units):
-                load = (power_pct if (rack.id, index) in job else
-                        0.0 if (rack.id, index) in idle else entry.utilization_pct)
+                load = loads_pct.get((rack.id, index), entry.utilization_pct)
                 units.append(Equipment(entry.model, entry.position_u + k * height, None, load))
                 index += 1
         rack.equipment = units

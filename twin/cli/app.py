@@ -84,7 +84,7 @@ def main(argv=None) -> int:
         if args.command in ("place", "setpoint"):
             from twin.scenario import command as scenario_command
             return scenario_command.RUNNERS[args.command](args)
-        if args.command in ("capacity", "place-job"):
+        if args.command in ("capacity", "place-job", "replay"):
             from twin.capacity import command as capacity_command
             return capacity_command.RUNNERS[args.command](args)
         if args.command == "liquid":
