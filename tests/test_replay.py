@@ -140,3 +140,19 @@ def test_cli_reports_a_bad_row_without_a_traceback(tmp_path, capsys):
     assert main(["replay", str(layout), "--trace", str(trace), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert f"{trace}:2: AllocGPUs: must be a whole number" in err and "Traceback" not in err
+
+
+def test_cdu_loads_follow_the_jobs_on_liquid_cooled_racks(tmp_path):
+    from twin.model import loads_layout
+    from twin.model.resources import bundled_file
+    text = bundled_file("liquid_row.yaml").read_text().split("scenarios:")[0] + (
+        "network:\n  max_cable_m: 30\n  switches:\n"
+        "    - {id: LEAF-1, kind: leaf, rack: G4, ports: 600, serves: [G1, G2, G3, G4, G5, G6, G7, G8]}\n")
+    layout = loads_layout(text, "liquid_row_net.yaml")
+    jobs = read_trace(_trace(tmp_path, HEADER + _job(1, 0, 2, 144, 100)))
+    run = replay(layout, jobs, "first-fit", runner(), confirm=0)
+    # GB200 NVL72: 85 % of 30 kW idle and of 132 kW at 100 % goes to the CDU of its rack
+    assert [s.rack for s, _ in run.jobs[0].servers] == ["G1", "G2"]
+    assert run.peak_cdu_kw["CDU-1"] == pytest.approx(2 * 0.85 * 132 + 2 * 0.85 * 30)
+    assert run.peak_cdu_kw["CDU-2"] == pytest.approx(4 * 0.85 * 30)
+    assert run.it_kwh == pytest.approx((2 * 132 + 6 * 30) * 2)

@@ -64,7 +64,7 @@ def format_replay(runs: list, title: str) -> str:
     """Each policy side by side; with two, the difference of the second from the first."""
     rec = runs[0].recommended_max_c
     rows = [
-        ("hottest intake", lambda r: f"{r.hottest.state.hottest_intake_c:.1f} °C ({r.hottest.state.hottest_rack})",
+        ("hottest intake", lambda r: _intake(r.hottest.state),
          lambda r: r.hottest.state.hottest_intake_c, "K"),
         ("  accurate, at the peak", lambda r: (f"{r.peaks[0][1]:.1f} °C ({r.peaks[0][2]})"
                                                if r.peaks else "not confirmed"),
@@ -96,6 +96,10 @@ def format_replay(runs: list, title: str) -> str:
     if len(runs) == 2:
         lines.append(_verdict(*runs))
     return "\n".join(lines) + "\n"
+
+
+def _intake(state) -> str:
+    return f"{state.hottest_intake_c:.1f} °C ({state.hottest_rack})"
 
 
 def _verdict(a, b) -> str:
