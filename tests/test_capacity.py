@@ -217,3 +217,22 @@ def test_the_leading_candidates_are_confirmed_with_the_accurate_model():
     assert result.confirmed == 1
     assert [s.model for s in result.sites] == ["accurate", "preview", "preview"]
     assert "(accurate model)" in result.sites[0].checks["air"].detail
+
+
+def test_rows_show_liquid_headroom_and_free_positions():
+    """The liquid row's CDUs (900 kW each, one group) carry 8 x 102 kW of GB200 liquid heat:
+    with either failed the other has 84 kW spare, 98.8 kW of electrical load at 85 % liquid.
+    Without G7 and G8, 288 kW spare (338.8 kW) and their two positions are free again."""
+    from twin.model import load_layout
+    from twin.model.resources import bundled_file
+    layout = load_layout(bundled_file("liquid_row.yaml"))
+    kind = equipment_types(layout)["gb200-nvl72"]
+    (row,) = stranded_table(layout, runner(), kind)
+    assert row.headroom_kw["liquid"] == pytest.approx(84 / 0.85)
+    assert row.free_positions == 0 and row.space_kw == 0.0
+    layout.racks = [r for r in layout.racks if r.id not in ("G7", "G8")]
+    for cdu in layout.liquid.cdus:
+        cdu.racks = [r for r in cdu.racks if r not in ("G7", "G8")]
+    (row,) = stranded_table(layout, runner(), kind)
+    assert row.headroom_kw["liquid"] == pytest.approx(288 / 0.85)
+    assert row.free_positions == 2 and row.space_kw == pytest.approx(2 * 132.0)

@@ -6,8 +6,12 @@ still holding, by bisection), air cooling (a preview solve with the row's
 load raised, extrapolated linearly to the ASHRAE allowable maximum) and the
 fabric (free ports on the row's leaves times the kW each port brings with
 the planned model, at its maximum power); all in electrical kW of
-the planned model. The usable kW is the least of them; what the others
-offer beyond it is stranded by that one.
+the planned model; with a liquid section, the spare capacity of the CDUs
+carrying the row (least over normal operation and each grouped CDU failed)
+over the model's liquid share. The usable kW is the least of them; what the
+others offer beyond it is stranded by that one. The free rack positions in
+line with the row (space for new racks, not more load on these) are listed
+beside, in kW of the planned model's racks at maximum power.
 """
 from __future__ import annotations
 
@@ -31,6 +35,8 @@ class RowCapacity:
     racks: list[str]
     load_kw: float                                   # the row's electrical load today
     headroom_kw: dict = field(default_factory=dict)  # resource -> kW (None: not described)
+    free_positions: int = 0                          # rack positions free in line with the row
+    space_kw: Optional[float] = None                 # those positions, in the model's kW
 
     @property
     def binding(self) -> Optional[str]:
@@ -57,7 +63,8 @@ class RowCapacity:
                 "headroom_kw": {k: fin(v) for k, v in self.headroom_kw.items()},
                 "usable_kw": fin(self.usable_kw), "binding": self.binding,
                 "stranded_kw": {k: fin(v) for k, v in self.stranded_kw().items()},
-                "unbounded": self.unbounded()}
+                "unbounded": self.unbounded(), "free_positions": self.free_positions,
+                "space_kw": fin(self.space_kw)}
 
 
 def rows(layout: Layout) -> list[tuple[str, list]]:
@@ -116,6 +123,53 @@ def _probe(layout: Layout, racks: list, probe_kw: float) -> Layout:
     return probe
 
 
+def liquid_headroom_kw(layout: Layout, ids: list[str], kind) -> Optional[float]:
+    """Spare capacity of the running CDUs that carry the row's racks, least over normal
+    operation and each grouped CDU failed, in electrical kW of the model (its liquid share);
+    None without a liquid section, unlimited for an air-cooled model, 0 when no CDU carries
+    the row."""
+    if getattr(layout, "liquid", None) is None:
+        return None
+    share = kind.liquid_share if kind is not None else 0.0
+    if share <= 0:
+        return math.inf
+    from twin.liquid.failures import with_failed
+    from twin.liquid.solve import solve_liquid
+    cases = [layout] + [with_failed(layout, c.id) for c in layout.liquid.cdus
+                        if c.running and c.group is not None]
+    spare = math.inf
+    for case in cases:
+        result = solve_liquid(case)
+        cdus = {c for rid in ids for c in result.racks[rid].cdus}
+        spare = min(spare, sum(result.cdus[c].capacity_kw - result.cdus[c].load_kw for c in cdus))
+    return max(0.0, spare) / share if math.isfinite(spare) else 0.0
+
+
+def free_positions(layout: Layout, racks: list) -> int:
+    """Single-rack positions facing a cold aisle in line with the row, not overlapping."""
+    from twin.scenario import placement
+    size, _ = placement.rack_template(layout)
+    facing = racks[0].facing
+    axis = 1 if facing in ("+y", "-y") else 0
+    line = round(racks[0].position_m[axis], 2)
+    spots = sorted(c.positions_m[0][1 - axis] for c in placement.candidates(layout, 1, size)
+                   if c.facing == facing and round(c.positions_m[0][axis], 2) == line)
+    width = size[0]                      # the template is +y facing: x runs along the row
+    count, edge = 0, -math.inf
+    for along in spots:
+        if along >= edge - 1e-6:
+            count, edge = count + 1, along + width
+    return count
+
+
+def rack_kw(layout: Layout, kind) -> Optional[float]:
+    """Maximum electrical kW of one new rack of the model (as `dctwin capacity` fills it)."""
+    if kind is None:
+        return None
+    from twin.capacity.sites import default_per_rack
+    return float(kind.max_power_kw) * default_per_rack(kind)
+
+
 def fabric_headroom_kw(layout: Layout, racks: list, kw_per_port: Optional[float]) -> Optional[float]:
     """Free ports on the leaves serving the row, times the kW one port brings."""
     if layout.network is None or kw_per_port is None:
@@ -150,5 +204,9 @@ def stranded_table(layout: Layout, runner, kind=None) -> list[RowCapacity]:
         air_kw = air_headroom_kw(layout, racks, runner, base)
         row.headroom_kw["air"] = air_kw / air_share if air_share > 0 else math.inf
         row.headroom_kw["fabric"] = fabric_headroom_kw(layout, racks, kw_per_port(kind))
+        row.headroom_kw["liquid"] = liquid_headroom_kw(layout, ids, kind)
+        row.free_positions = free_positions(layout, racks)
+        per_rack_kw = rack_kw(layout, kind)
+        row.space_kw = None if per_rack_kw is None else row.free_positions * per_rack_kw
         out.append(row)
     return out

@@ -60,12 +60,14 @@ def format_plan(plan) -> str:
 def format_stranded(rows) -> str:
     """Per row: headroom of each resource in kW, the usable kW, what is stranded and by what."""
     lines = ["stranded capacity per row (kW of more load on the row's racks):",
-             f"{'row':<8} {'load':>6} {'power':>9} {'air':>9} {'fabric':>9} {'usable':>9}  stranded"]
+             f"{'row':<8} {'load':>6} {'power':>9} {'air':>9} {'liquid':>9} {'fabric':>9} "
+             f"{'usable':>9} {'free pos':>8}  stranded"]
     for row in rows:
         h = row.headroom_kw
         stranded = ", ".join(f"{k} {_kw(v)} kW" for k, v in row.stranded_kw().items()
                              if not math.isinf(v))
         why = f"{stranded} (by {row.binding})" if stranded else "-"
         lines.append(f"{row.row:<8} {row.load_kw:>6.0f} {_kw(h.get('power')):>9} "
-                     f"{_kw(h.get('air')):>9} {_kw(h.get('fabric')):>9} {_kw(row.usable_kw):>9}  {why}")
+                     f"{_kw(h.get('air')):>9} {_kw(h.get('liquid')):>9} {_kw(h.get('fabric')):>9} "
+                     f"{_kw(row.usable_kw):>9} {row.free_positions:>8}  {why}")
     return "\n".join(lines) + "\n"
