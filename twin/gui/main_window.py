@@ -74,6 +74,8 @@ class MainWindow(QMainWindow):
         self.ride = attach_ridethrough(self)
         from twin.gui.placement_panel import attach_placement
         self.placement = attach_placement(self)
+        from twin.gui.capacity_panel import attach_capacity
+        self.capacity = attach_capacity(self)
         if settings.value("window/state") is not None:   # the docks added above, placed as saved
             self.restoreState(settings.value("window/state"))
         fit_dock_tabs(self)
@@ -392,8 +394,10 @@ class MainWindow(QMainWindow):
         self.solver.shutdown()
         self.cfd.shutdown()
         self.scenarios.studies.shutdown()
-        for panel in (self.ride, self.placement):
+        for panel in (self.ride, self.placement, self.capacity):
             panel.watch.shutdown()
+        if getattr(self, "job_dialog", None) is not None:
+            self.job_dialog.watch.shutdown()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
