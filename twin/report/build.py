@@ -32,8 +32,10 @@ class Study:
 
 
 def run_study(layout: Layout, applied: Applied, runner: Runner, minutes: float = 10.0,
-              equipment_kj_per_k_kw: float = 0.0) -> Study:
-    """Solve baseline and scenario (cached), compare, and model the ride-through."""
+              equipment_kj_per_k_kw: float = 0.0, capacity: Optional[str] = None,
+              capacity_months: int = 12) -> Study:
+    """Solve baseline and scenario (cached), compare, and model the ride-through; with
+    `capacity` ("N x MODEL per month"), the capacity part too (twin.report.capacity)."""
     base = evaluate(baseline(layout), runner)
     scen = None
     if any(u.running for u in applied.layout.cooling_units):
@@ -52,6 +54,9 @@ def run_study(layout: Layout, applied: Applied, runner: Runner, minutes: float =
     data["liquid"] = liquid_dict(layout, applied)
     if data["liquid"]:
         deltas["verdict"] = merge_verdict(deltas["verdict"], data["liquid"]["problems"])
+    if capacity:
+        from twin.report.capacity import capacity_dict
+        data["capacity"] = capacity_dict(layout, base.result, runner, capacity, capacity_months)
     return Study(layout, applied, base, scen, deltas, ride, data)
 
 

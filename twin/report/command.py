@@ -33,6 +33,11 @@ def add_parsers(commands) -> None:
                      help="ride-through horizon (default 10)")
     rep.add_argument("--equipment-kj-per-k-kw", type=number(0, 1000), default=0.0, metavar="C",
                      help="equipment thermal mass in kJ/K per kW of rack power (default 0: air only)")
+    rep.add_argument("--capacity", metavar="PLAN",
+                     help='add a capacity section for a growth plan, e.g. "2 x gb200-nvl72 per '
+                          'month": headroom per resource, stranded capacity per row, growth chart')
+    rep.add_argument("--capacity-months", type=whole(1, 240), default=12, metavar="N",
+                     help="months of growth in the capacity section (default 12)")
     add_study_options(rep, json_out=False)
     sw = commands.add_parser(
         "sweep", help="fail each cooling unit and power component in turn (N-1)",
@@ -59,13 +64,16 @@ def run_report(args) -> int:
         applied = apply_scenario(layout, chosen)
     except ScenarioError as exc:
         raise InputError(str(exc)) from None
+    if args.capacity:
+        _check_capacity_plan(layout, args.capacity)
     pdf = _pdf_writer() if args.pdf else None            # refused before the solves
     _check_out_folder(args.out, args.force)
     runner, progress = study_runner(args, warm_start=False)    # figures equal `dctwin simulate`
     try:
         with sigint_flag() as cancelled:
             runner.cancel = cancelled
-            study = run_study(layout, applied, runner, args.minutes, args.equipment_kj_per_k_kw)
+            study = run_study(layout, applied, runner, args.minutes, args.equipment_kj_per_k_kw,
+                              args.capacity, args.capacity_months)
     except SolverError as exc:
         raise InputError(str(exc)) from None
     finally:
@@ -82,6 +90,16 @@ def run_report(args) -> int:
     print(f"wrote {', '.join(names)} to {args.out} ({runner.solves} solves, "
           f"{runner.solve_seconds:.1f} s)")
     return _check_exit(args, [] if verdict["holds"] else verdict["problems"])
+
+
+def _check_capacity_plan(layout, text: str) -> None:
+    """A --capacity plan the planner can run (known model, N of at least 1), else exit 2."""
+    from twin.capacity.plan import CapacityError, check_request
+    from twin.capacity.growth import parse_growth
+    try:
+        check_request(layout, parse_growth(text))
+    except (CapacityError, ValueError) as exc:
+        raise InputError(f"--capacity: {str(exc).removeprefix('--growth: ')}") from None
 
 
 def _check_out_folder(folder: str, force: bool) -> None:

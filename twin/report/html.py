@@ -11,6 +11,7 @@ import base64
 
 import twin
 from twin.report import sections
+from twin.report.capacity import section as capacity_section
 from twin.report.liquid import section as liquid_section
 from twin.report.findings import findings
 from twin.report.fmt import MISSING, count, esc, file_name, num
@@ -63,7 +64,8 @@ def render(study, vector: bool = True) -> str:
              _model_banner(d), _verdict(d), _key_figures(d),
              sections.maps(d, figure), sections.racks(d, figure), sections.units(d),
              sections.ride(d, figure), sections.power(d),
-             liquid_section(d, sections.table), sections.assumptions(d), _about(d),
+             liquid_section(d, sections.table), capacity_section(d, sections.table, figure),
+             sections.assumptions(d), _about(d),
              "</body></html>"]
     return "\n".join(p for p in parts if p)
 

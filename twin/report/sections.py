@@ -9,7 +9,7 @@ from typing import Callable
 
 import numpy as np
 
-from twin.report import charts, figures
+from twin.report import capacity, charts, figures
 from twin.report.fmt import MISSING, duration, esc, ids, natural_key, num
 from twin.report.png import plane_at
 from twin.report.tables import rack_rows, unit_rows
@@ -56,6 +56,9 @@ def _draw(study) -> dict:
     if d.get("ride_through") and len(d["ride_through"]["times_s"]) >= 2:
         out["ride"] = figures.picture(charts.ride_chart(d), "ride",
                                       "Rack intake maxima over the minutes after the failure")
+    if capacity.has_growth(d):
+        out["growth"] = figures.picture(capacity.growth_chart(d), "growth",
+                                        "Each resource's margin against the month of growth")
     return out
 
 
