@@ -50,6 +50,9 @@ def test_energy_is_the_sum_of_the_servers_powers_over_time(tmp_path):
     day = replay(replay_room(), jobs, "first-fit", runner(), days=1, confirm=0)
     assert day.hours == pytest.approx(24.0)
     assert day.it_kwh == pytest.approx(expected_kwh + IDLE_KW * 20, rel=1e-9)
+    short = replay(replay_room(), jobs, "first-fit", runner(), days=0.5 / 24, confirm=0)
+    assert [j.job.job_id for j in short.jobs] == ["1"]     # job 2 is submitted after the end
+    assert short.it_kwh == pytest.approx((IDLE_KW + 8 * 3.5) * 0.5, rel=1e-9)
 
 
 def test_thermal_policy_keeps_jobs_out_of_the_hot_corner(tmp_path):

@@ -216,6 +216,7 @@ def replay(layout, jobs: list, policy: str, runner, days: Optional[float] = None
                            f"the racks the fabric serves have {room.total_gpus}")
     t0 = runs[0].job.submit_s
     horizon = t0 + days * 86400.0 if days else float("inf")
+    runs = [r for r in runs if r.job.submit_s < horizon]     # later submits are not replayed
     arrivals, queue, ends, busy = deque(runs), deque(), [], {}
     now, t, intervals = room.state(room.loads(busy)), t0, []
     while True:
