@@ -32,7 +32,8 @@ class JobRacks(pg.GraphicsObject):
         self._bounds = QRectF()
         for rect, _ in rects:
             self._bounds = self._bounds.united(rect)
-        self.setZValue(9.6)
+        self.setZValue(11)                  # over the racks it marks, translucent
+        self.setAcceptedMouseButtons(Qt.NoButton)   # clicks still reach the racks below
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -46,6 +47,7 @@ class JobRacks(pg.GraphicsObject):
         painter.setBrush(QBrush(fill))
         for rect, _ in self.rects:
             painter.drawRect(rect)
+        badge = QColor(JOB_COLOUR)
         font = QFont(painter.font())
         font.setBold(True)
         font.setPixelSize(11)
@@ -54,9 +56,12 @@ class JobRacks(pg.GraphicsObject):
             painter.save()
             painter.resetTransform()
             painter.setFont(font)
+            box = QRectF(centre.x() - 16, centre.y() - 8, 32, 16)
+            painter.setPen(Qt.NoPen)
+            painter.setBrush(QBrush(badge))
+            painter.drawRoundedRect(box, 4, 4)
             painter.setPen(QColor(255, 255, 255))
-            painter.drawText(QRectF(centre.x() - 20, centre.y() - 8, 40, 16), Qt.AlignCenter,
-                             str(gpus))
+            painter.drawText(box, Qt.AlignCenter, str(gpus))
             painter.restore()
 
 
@@ -79,6 +84,7 @@ class JobDialog(QDialog):
     def __init__(self, document, solve_settings, floor, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Place a Job")
+        self.setMinimumWidth(460)
         self.document, self.solve_settings, self.floor = document, solve_settings, floor
         self.cache = ResultCache(16)
         self.watch = StudyWatch(self)
