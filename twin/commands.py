@@ -21,9 +21,13 @@ from twin.model import CoolingUnit, Layout, LayoutError, Rack, validate_layout
 
 Item = Union[Rack, CoolingUnit]
 CLOCKWISE = {"+y": "+x", "+x": "-y", "-y": "-x", "-x": "+y"}
-RACK_FIELDS = ("id", "position_m", "size_m", "facing", "power_kw", "delta_t_k", "airflow_m3s")
-UNIT_FIELDS = ("id", "position_m", "size_m", "airflow_m3s", "supply_temp_c", "state")
+RACK_FIELDS = ("id", "position_m", "size_m", "facing", "power_kw", "delta_t_k", "airflow_m3s",
+               "air_zone_m", "rear_door")
+UNIT_FIELDS = ("id", "position_m", "size_m", "airflow_m3s", "supply_temp_c", "state",
+               "kind", "facing", "supply", "return_", "supply_zone_m")
 LAYOUT_FIELDS = ("name", "ashrae_class")
+GROUP_NAMES = {"racks": "rack", "cooling_units": "cooling unit", "obstacles": "obstacle",
+               "containment": "containment", "sensors": "sensor"}
 ROUND_DIGITS = 6        # positions are kept to the micrometre so files stay readable
 
 
@@ -50,12 +54,13 @@ def _items(layout: Layout, kind: str) -> list:
 
 def _describe_field(layout: Layout, field_path: str) -> str:
     """`racks[3].power_kw` -> `rack "B1" power_kw`, for messages."""
-    match = re.match(r"(racks|cooling_units)\[(\d+)\]\.?(.*)", field_path)
+    match = re.match(r"(racks|cooling_units|obstacles|containment|sensors)\[(\d+)\]\.?(.*)",
+                     field_path)
     if not match:
         return field_path
     group, index, rest = match.group(1), int(match.group(2)), match.group(3)
-    items = layout.racks if group == "racks" else layout.cooling_units
-    kind = "rack" if group == "racks" else "cooling unit"
+    items = getattr(layout, group)
+    kind = GROUP_NAMES[group]
     name = f'{kind} "{items[index].id}"' if index < len(items) else f"{group}[{index}]"
     return f"{name} {rest}".strip()
 
@@ -63,7 +68,8 @@ def _describe_field(layout: Layout, field_path: str) -> str:
 def refusal_message(layout: Layout, error: LayoutError) -> str:
     """A LayoutError of an edited layout as one line without the file prefix."""
     message = error.message
-    if not error.field or message.startswith(('rack "', 'cooling unit "', "duplicate")):
+    if not error.field or message.startswith(('rack "', 'cooling unit "', 'obstacle "',
+                                                 'containment "', "duplicate")):
         return message
     return f"{_describe_field(layout, error.field)}: {message}"
 
@@ -273,8 +279,9 @@ def snap_position(layout: Layout, size_m, position_m) -> tuple[float, float]:
 
 
 def unique_id(layout: Layout, prefix: str) -> str:
-    """The first `<prefix><n>` not used by any rack or cooling unit."""
+    """The first `<prefix><n>` not used by any object (ids are unique across the file)."""
     used = {r.id for r in layout.racks} | {u.id for u in layout.cooling_units}
+    used |= {o.id for o in (*layout.obstacles, *layout.containment, *layout.sensors)}
     n = 1
     while f"{prefix}{n}" in used:
         n += 1
