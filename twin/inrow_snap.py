@@ -47,12 +47,9 @@ def row_spots(layout: Layout, unit: CoolingUnit) -> Iterator[Spot]:
                 yield (corner[0], corner[1]), rack.facing, size
 
 
-def snap_inrow(layout: Layout, unit_id: str, corner_m,
-               reach_m: float = SNAP_REACH_M) -> Optional[Spot]:
-    """The row spot nearest a dragged in-row unit's centre, or None when no row is near."""
-    kind, unit, _ = find_item(layout, unit_id)
-    if kind != "unit" or not unit.inrow:
-        return None
+def nearest_spot(layout: Layout, unit: CoolingUnit, corner_m,
+                 reach_m: float = SNAP_REACH_M) -> Optional[Spot]:
+    """The row spot nearest the centre of `unit` with its corner at corner_m, or None."""
     cx = corner_m[0] + unit.size_m[0] / 2
     cy = corner_m[1] + unit.size_m[1] / 2
     best, best_d = None, reach_m
@@ -62,6 +59,15 @@ def snap_inrow(layout: Layout, unit_id: str, corner_m,
         if d <= best_d:
             best, best_d = spot, d
     return best
+
+
+def snap_inrow(layout: Layout, unit_id: str, corner_m,
+               reach_m: float = SNAP_REACH_M) -> Optional[Spot]:
+    """The row spot nearest a dragged in-row unit's centre, or None when no row is near."""
+    kind, unit, _ = find_item(layout, unit_id)
+    if kind != "unit" or not unit.inrow:
+        return None
+    return nearest_spot(layout, unit, corner_m, reach_m)
 
 
 def place_inrow(layout: Layout, unit_id: str, spot: Spot, merge_id: Optional[str] = None) -> SetFields:

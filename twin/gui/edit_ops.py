@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject
 
 from twin import group_edits
 from twin.commands import CommandError
+from twin.object_edits import is_object
 
 
 class EditOps(QObject):
@@ -39,6 +40,9 @@ class EditOps(QObject):
         if not ids:
             self.window.show_message("select equipment to delete it", False)
             return
+        if len(ids) == 1 and is_object(self._layout, ids[0]):
+            self.window.format2.delete(ids[0])
+            return
         if self._execute(lambda: group_edits.delete_group(self._layout, ids)):
             self.window.floor.select("")
 
@@ -46,6 +50,9 @@ class EditOps(QObject):
         ids = list(self.window.floor.selection)
         if not ids:
             self.window.show_message("select equipment to copy it", False)
+            return False
+        if any(is_object(self._layout, i) for i in ids):
+            self.window.show_message("copy, paste and duplicate work on racks and cooling units", False)
             return False
         self.clipboard = group_edits.copy_items(self._layout, ids)
         self.window.show_message(f"copied {', '.join(ids) if len(ids) <= 3 else f'{len(ids)} items'}")
@@ -73,6 +80,9 @@ class EditOps(QObject):
         ids = list(self.window.floor.selection)
         if not ids:
             self.window.show_message("select equipment to duplicate it", False)
+            return []
+        if any(is_object(self._layout, i) for i in ids):
+            self.window.show_message("copy, paste and duplicate work on racks and cooling units", False)
             return []
         kept, self.clipboard = self.clipboard, group_edits.copy_items(self._layout, ids)
         try:

@@ -59,6 +59,11 @@ class SelectionMixin:
             self.select(item_id)
 
     def _snapped(self, item_id: str, corner_m) -> tuple[tuple[float, float], Optional[str]]:
+        spot = self.format2.inrow_spot(item_id, corner_m)
+        if spot is not None:                   # an in-row unit near a row takes its place there
+            self.format2.preview_inrow(item_id, spot)
+            return spot[0], None
+        self.format2.reset_preview(item_id)
         size = self.items[item_id].size_m
         pos = commands.snap_position(self.layout, size, corner_m)
         return pos, commands.placement_problem(self.layout, item_id, size, pos)
@@ -109,7 +114,10 @@ class SelectionMixin:
         self._dragging = None
         self.items[item_id].set_flags(True, None)
         self.sigHint.emit("")
+        spot = self.format2.inrow_spot(item_id, corner_m)
         _, obj, _ = commands.find_item(self.layout, item_id)
-        if tuple(pos) != tuple(obj.position_m):
+        if spot is not None:
+            self.format2.place_inrow(item_id, spot)
+        elif tuple(pos) != tuple(obj.position_m):
             self.sigMoveRequested.emit(item_id, pos[0], pos[1])
         self.sync()

@@ -15,7 +15,8 @@ from PySide6.QtGui import QColor
 
 from twin.gui import fields
 from twin.gui.arrows import ArrowField
-from twin.gui.floor_items import EquipmentItem, FloorItem, RackItem, UnitItem
+from twin.gui.floor_items import EquipmentItem, FloorItem, RackItem
+from twin.gui.format2_layer import Format2Layer, unit_item_class
 from twin.model import Rack
 from twin.gui.palette_panel import template_from_mime
 from twin.gui.floor_selection import SelectionMixin
@@ -59,6 +60,7 @@ class FloorView(SelectionMixin, pg.GraphicsLayoutWidget):
     sigNudge = Signal(str, int, int)               # id, tiles east, tiles north (arrow keys)
     sigTemplateDropped = Signal(object, float, float)   # palette template, drop point x, y in m
     sigFileDropped = Signal(str)                   # a layout file dropped on the plan
+    sigCommand = Signal(object)                    # an edit built from a gesture (twin.commands)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -85,6 +87,7 @@ class FloorView(SelectionMixin, pg.GraphicsLayoutWidget):
         self.section_line.setVisible(False)
         self.plot.addItem(self.section_line)
         self.items: dict[str, EquipmentItem] = {}
+        self.format2 = Format2Layer(self)      # obstacles, containment, sensors, rear doors
         self.overlay: list = []                # placement candidates drawn over the plan
         self.layout: Optional[Layout] = None
         self.update_ = None                    # the SolveUpdate shown
@@ -109,6 +112,7 @@ class FloorView(SelectionMixin, pg.GraphicsLayoutWidget):
         for item in self.items.values():
             self.plot.removeItem(item)
         self.items.clear()
+        self.format2.clear()
         self.set_overlay([])
         self.selected, self.selection = "", []
         self.sync()
@@ -122,21 +126,22 @@ class FloorView(SelectionMixin, pg.GraphicsLayoutWidget):
         room = layout.room
         self.floor.set_floor(room.size_m, room.tile_m, layout.tiles)
         wanted = {r.id: r for r in layout.racks} | {u.id: u for u in layout.cooling_units}
-        for item_id in [i for i in self.items if i not in wanted or
-                        isinstance(self.items[i], RackItem) != isinstance(wanted[i], Rack)]:
+        classes = {i: RackItem if isinstance(o, Rack) else unit_item_class(o) for i, o in wanted.items()}
+        for item_id in [i for i in self.items if i not in wanted or type(self.items[i]) is not classes[i]]:
             self.plot.removeItem(self.items.pop(item_id))
         for item_id, obj in wanted.items():
             item = self.items.get(item_id)
             if item is None:
-                cls = RackItem if isinstance(obj, Rack) else UnitItem
-                item = cls(self, item_id, obj.size_m[:2], obj.facing if isinstance(obj, Rack) else obj.state)
+                item = classes[item_id](self, item_id, obj.size_m[:2],
+                                        obj.facing if isinstance(obj, Rack) else obj.state)
                 self.items[item_id] = item
                 self.plot.addItem(item)
             item.set_size(obj.size_m[:2])
             if self._dragging != item_id and item_id not in self._group_from:
                 item.setPos(*obj.position_m)
-        if any(i not in self.items for i in self.selection):
-            self.select_many([i for i in self.selection if i in self.items])
+        self.format2.sync(layout)
+        if any(i not in self.items and i not in self.format2.items for i in self.selection):
+            self.select_many([i for i in self.selection if i in self.items or i in self.format2.items])
         self._restyle()
 
     def _restyle(self) -> None:
@@ -170,6 +175,7 @@ class FloorView(SelectionMixin, pg.GraphicsLayoutWidget):
                 caption = f"ret {ret:.1f} °C" if math.isfinite(ret) else ""
             item.set_look(state, caption)
             item.set_flags(unit.id in self.selection, self._flash.get(unit.id))
+        self.format2.restyle(result, self.selection, self._flash)
 
     def set_overlay(self, items: list) -> None:
         """Show these graphics items over the plan (placement candidates) instead of the
@@ -186,7 +192,7 @@ class FloorView(SelectionMixin, pg.GraphicsLayoutWidget):
 
     def flash_refused(self, item_id: str, reason: str) -> None:
         """Outline an item in red for a moment after an edit of it was refused."""
-        if item_id not in self.items:
+        if item_id not in self.items and item_id not in self.format2.items:
             return
         self._flash[item_id] = reason
         self._restyle()
@@ -194,7 +200,7 @@ class FloorView(SelectionMixin, pg.GraphicsLayoutWidget):
 
     def _end_flash(self, item_id: str) -> None:
         self._flash.pop(item_id, None)
-        if self.layout is not None and item_id in self.items:
+        if self.layout is not None and (item_id in self.items or item_id in self.format2.items):
             self._restyle()
 
     def keyPressEvent(self, ev) -> None:

@@ -28,6 +28,7 @@ from twin.gui.results_panel import ResultsPanel
 from twin.gui.section_view import SectionView
 from twin.gui.solve_job import SolveSettings
 from twin.gui.solver import SolveController
+from twin.object_edits import is_object
 
 ERROR_STYLE = "color: #e0203c; font-weight: bold;"
 MESSAGE_MS = 8000
@@ -76,6 +77,8 @@ class MainWindow(QMainWindow):
         self.placement = attach_placement(self)
         from twin.gui.capacity_panel import attach_capacity
         self.capacity = attach_capacity(self)
+        from twin.gui.format2_ops import attach_format2
+        self.format2 = attach_format2(self)
         if settings.value("window/state") is not None:   # the docks added above, placed as saved
             self.restoreState(settings.value("window/state"))
         fit_dock_tabs(self)
@@ -188,6 +191,9 @@ class MainWindow(QMainWindow):
 
     def nudge(self, item_id: str, east: int, north: int) -> None:
         """Move equipment by whole tiles; consecutive nudges of one item merge into one undo step."""
+        if is_object(self.document.layout, item_id):
+            self.format2.nudge(item_id, east, north)
+            return
         _, obj, _ = commands.find_item(self.document.layout, item_id)
         tile = self.document.layout.room.tile_m
         to = (obj.position_m[0] + east * tile, obj.position_m[1] + north * tile)
@@ -213,9 +219,11 @@ class MainWindow(QMainWindow):
     def add_from_template(self, template) -> Optional[str]:
         """Add equipment from a palette template at the free spot nearest the view centre."""
         layout = self.document.layout
+        centre = self.floor.plot.vb.viewRect().center()
+        if self.format2.handles(template):
+            return self.format2.add(template, (centre.x(), centre.y()), dropped=False)
         item_id = commands.unique_id(layout, template.id_prefix)
         size = template.item.size_m
-        centre = self.floor.plot.vb.viewRect().center()
         spot = commands.free_position(layout, size, (centre.x(), centre.y()), item_id)
         if spot is None:
             self.show_message(f"no free space for a {size[0]:g} x {size[1]:g} m footprint", True)
@@ -228,6 +236,8 @@ class MainWindow(QMainWindow):
     def drop_template(self, template, x_m: float, y_m: float) -> Optional[str]:
         """Add equipment from the palette centred where it was dropped, snapped to the grid."""
         layout = self.document.layout
+        if self.format2.handles(template):
+            return self.format2.add(template, (x_m, y_m), dropped=True)
         item_id = commands.unique_id(layout, template.id_prefix)
         w, d = template.item.size_m[:2]
         spot = commands.snap_position(layout, (w, d), (x_m - w / 2, y_m - d / 2))

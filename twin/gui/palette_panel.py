@@ -8,6 +8,7 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QLabel, QListView, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout, QWidget)
 
+from twin.gui.object_templates import INROW_UNIT, OBJECT_TEMPLATES
 from twin.model import Air, CoolingUnit, Rack
 
 
@@ -27,7 +28,8 @@ TEMPLATES = (
              Rack("S", (0.0, 0.0), (0.6, 1.0, 2.0), "+y", 5, delta_t_k=10.0)),
     Template("Cooling unit 0.9 x 2.4 m, 4 m³/s, 18 °C", "CRAH-",
              CoolingUnit("CRAH-", (0.0, 0.0), (0.9, 2.4, 1.9), 4.0, 18.0)),
-)
+    Template("In-row cooler 0.3 x 1.2 m, 2.3 m³/s, 20 °C", "IRC-", INROW_UNIT),
+) + OBJECT_TEMPLATES
 
 
 TEMPLATE_MIME = "application/x-dctwin-template"
@@ -36,6 +38,8 @@ FACING_WORDS = {"+y": "north", "-y": "south", "+x": "east", "-x": "west"}
 
 def tooltip(template: Template) -> str:
     """What a template adds, figure by figure (the airflow at standard air)."""
+    if hasattr(template, "describe"):
+        return template.describe()
     item = template.item
     w, d, h = item.size_m
     lines = [f"footprint {w:g} x {d:g} m, {h:g} m high"]
@@ -44,6 +48,10 @@ def tooltip(template: Template) -> str:
         lines = [f"Rack: {lines[0]}", f"heat {item.power_kw:g} kW into the air",
                  f"air warms {item.delta_t_k:g} K through it: {airflow_m3s:.2f} m³/s",
                  f"front faces {item.facing} ({FACING_WORDS[item.facing]}); R rotates it"]
+    elif item.inrow:
+        lines = [f"In-row cooler: {lines[0]}", f"blows {item.airflow_m3s:g} m³/s at "
+                 f"{item.supply_temp_c:g} °C out of its front, takes air back at its "
+                 f"{item.return_}", "snaps into a rack row, facing the way its racks do"]
     else:
         lines = [f"Cooling unit: {lines[0]}", f"supplies {item.airflow_m3s:g} m³/s at "
                  f"{item.supply_temp_c:g} °C through the perforated tiles",

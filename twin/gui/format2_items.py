@@ -1,0 +1,327 @@
+"""Plan items of the format-2 air-side objects: obstacles, containment, sensors, in-row units,
+rear doors. Drawn in metres like the racks; they only paint and report gestures to their
+owner (the floor view's Format2Layer), never change the layout themselves.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPolygonF
+
+from twin.gui.floor_items import COLD_EDGE, HOT_EDGE, REFUSED, SELECTED, UnitItem, _cosmetic, draw_label
+
+HANDLE_PX = 10                  # the resize handle in an object's north-east corner, on screen
+OVERHEAD_FROM_M = 0.05          # an obstacle starting higher than this hangs from above
+LONG_RATIO = 3.0                # a floor-standing obstacle this elongated is a wall, else a column
+DOOR = QColor(0, 150, 150)
+SENSOR = QColor(130, 0, 170)
+OBSTACLE_LOOKS = {             # kind -> fill, brush pattern, outline style
+    "column": (QColor(70, 70, 70), Qt.SolidPattern, Qt.SolidLine),
+    "wall": (QColor(105, 105, 105), Qt.SolidPattern, Qt.SolidLine),
+    "overhead": (QColor(120, 80, 40, 200), Qt.BDiagPattern, Qt.DashLine),
+}
+AISLE_FILL = {"hot": QColor(230, 40, 30, 50), "cold": QColor(40, 120, 255, 50)}
+AISLE_EDGE = {"hot": HOT_EDGE, "cold": COLD_EDGE}
+STEPS = {"+y": (0, 1), "-y": (0, -1), "+x": (1, 0), "-x": (-1, 0)}
+
+
+def obstacle_kind(box_m, room_z_m: float) -> str:
+    """"overhead" (beam, duct: off the floor), "wall" (long, from the floor) or "column"."""
+    if box_m.z_m[0] > OVERHEAD_FROM_M:
+        return "overhead"
+    sides = sorted((box_m.x_m[1] - box_m.x_m[0], box_m.y_m[1] - box_m.y_m[0]))
+    return "wall" if sides[1] >= LONG_RATIO * sides[0] else "column"
+
+
+def draw_tag(painter, rect: QRectF, lines: list[str], color: QColor) -> None:
+    """A caption on a pale box in the middle of `rect` (item metres), upright and legible over
+    the heat map; left out when the rectangle is too small on screen."""
+    device = painter.transform().mapRect(rect)
+    font = QFont(painter.font())
+    font.setPixelSize(11)
+    width = 6.5 * max(map(len, lines)) + 10
+    height = 14 * len(lines) + 6
+    if device.width() < width * 0.6 or device.height() < height:
+        return
+    painter.save()
+    painter.resetTransform()
+    painter.setFont(font)
+    box = QRectF(device.center().x() - width / 2, device.center().y() - height / 2, width, height)
+    painter.setPen(Qt.NoPen)
+    painter.setBrush(QBrush(QColor(255, 255, 255, 210)))
+    painter.drawRoundedRect(box, 3, 3)
+    painter.setPen(color)
+    painter.drawText(box, Qt.AlignCenter, "\n".join(lines))
+    painter.restore()
+
+
+def arrow(rect: QRectF, facing: str, scale: float = 0.22) -> QPolygonF:
+    """A triangle from the centre of `rect` pointing along `facing`."""
+    c = rect.center()
+    s = scale * min(rect.width(), rect.height()) * 2
+    dx, dy = STEPS[facing]
+    tip = QPointF(c.x() + dx * 1.6 * s, c.y() + dy * 1.6 * s)
+    side = QPointF(-dy * s * 0.6, dx * s * 0.6)
+    return QPolygonF([tip, c + side, c - side])
+
+
+class ObjectItem(pg.GraphicsObject):
+    """A plan rectangle (south-west corner at pos()) that drags, and resizes by its corner handle."""
+
+    def __init__(self, owner, item_id: str, resizable: bool, z_value: float):
+        super().__init__()
+        self.owner = owner
+        self.item_id = item_id
+        self.resizable = resizable
+        self.size_m = (1.0, 1.0)
+        self.selected = False
+        self.refused: Optional[str] = None
+        self.caption: list[str] = []
+        self._mode = "move"
+        self.setZValue(z_value)
+        self.setCursor(Qt.OpenHandCursor)
+
+    def set_rect(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        if (x1 - x0, y1 - y0) != self.size_m:
+            self.prepareGeometryChange()
+            self.size_m = (x1 - x0, y1 - y0)
+        self.setPos(x0, y0)
+        self.update()
+
+    def set_flags(self, selected: bool, refused: Optional[str]) -> None:
+        if (selected, refused) != (self.selected, self.refused):
+            self.selected, self.refused = selected, refused
+            self.update()
+
+    def body(self) -> QRectF:
+        return QRectF(0, 0, *self.size_m)
+
+    def boundingRect(self) -> QRectF:
+        return self.body()
+
+    def _handle(self) -> QRectF:
+        w, h = self.size_m
+        pw, ph = (self.pixelWidth() or 0.01), (self.pixelHeight() or 0.01)
+        sx, sy = min(HANDLE_PX * pw, w / 2), min(HANDLE_PX * ph, h / 2)
+        return QRectF(w - sx, h - sy, sx, sy)
+
+    def _view_point(self, ev) -> tuple[float, float]:
+        p = self.getViewBox().mapSceneToView(ev.scenePos())
+        return p.x(), p.y()
+
+    def mouseClickEvent(self, ev) -> None:
+        if ev.button() == Qt.LeftButton:
+            ev.accept()
+            self.owner.object_clicked(self.item_id)
+
+    def mouseDragEvent(self, ev) -> None:
+        if ev.button() != Qt.LeftButton:
+            ev.ignore()
+            return
+        ev.accept()
+        if ev.isStart():
+            down = ev.buttonDownPos()
+            self._mode = "resize" if self.resizable and self._handle().contains(down) else "move"
+            self._grab_m = (down.x(), down.y()) if self._mode == "move" else \
+                (down.x() - self.size_m[0], down.y() - self.size_m[1])
+            self.owner.object_drag_started(self.item_id)
+        x, y = self._view_point(ev)
+        point = (x - self._grab_m[0], y - self._grab_m[1])
+        self.owner.object_dragged(self.item_id, self._mode, point, ev.isFinish())
+
+    def _outline(self, painter, rect: QRectF) -> None:
+        if self.refused:
+            painter.setPen(_cosmetic(REFUSED, 3, Qt.DashLine))
+            painter.setBrush(QBrush(QColor(255, 0, 60, 70)))
+            painter.drawRect(rect)
+        elif self.selected:
+            painter.setPen(_cosmetic(SELECTED, 3))
+            painter.setBrush(Qt.NoBrush)
+            painter.drawRect(rect)
+            if self.resizable:
+                painter.setBrush(QBrush(SELECTED))
+                painter.setPen(_cosmetic(QColor(40, 40, 40)))
+                painter.drawRect(self._handle())
+
+
+class ObstacleItem(ObjectItem):
+    """A solid box on the plan: dark for columns and walls, hatched for overhead beams and ducts."""
+
+    def __init__(self, owner, item_id: str):
+        super().__init__(owner, item_id, resizable=True, z_value=9)
+        self.kind = "column"
+
+    def set_look(self, kind: str, caption: list[str]) -> None:
+        if (kind, caption) != (self.kind, self.caption):
+            self.kind, self.caption = kind, caption
+            self.setZValue(12 if kind == "overhead" else 9)   # beams pass over racks
+            self.update()
+
+    def paint(self, painter, *args) -> None:
+        rect = self.body()
+        fill, pattern, style = OBSTACLE_LOOKS[self.kind]
+        painter.setPen(_cosmetic(QColor(30, 30, 30), 1.5, style))
+        if pattern != Qt.SolidPattern:
+            painter.setBrush(QBrush(QColor(fill.red(), fill.green(), fill.blue(), 40)))
+            painter.drawRect(rect)
+        painter.setBrush(QBrush(fill, pattern))
+        painter.drawRect(rect)
+        self._outline(painter, rect)
+        ink = QColor("white") if self.kind != "overhead" else QColor(60, 30, 0)
+        draw_label(painter, rect, self.caption, ink)
+
+
+class ContainmentItem(ObjectItem):
+    """A contained aisle: tinted floor, the roof's outline, the door panels across its ends."""
+
+    def __init__(self, owner, item_id: str):
+        super().__init__(owner, item_id, resizable=True, z_value=6)   # under the racks it joins
+        self.kind, self.roof = "hot", True
+        self.panels: list[QRectF] = []         # door panels in item coordinates
+
+    def set_look(self, kind: str, roof: bool, panels: list[QRectF], caption: list[str]) -> None:
+        self.prepareGeometryChange()
+        self.kind, self.roof, self.panels, self.caption = kind, roof, panels, caption
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        out = self.body()
+        for panel in self.panels:
+            out = out.united(panel)
+        return out
+
+    def paint(self, painter, *args) -> None:
+        rect = self.body()
+        edge = AISLE_EDGE[self.kind]
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(QBrush(AISLE_FILL[self.kind]))
+        painter.drawRect(rect)
+        painter.setPen(_cosmetic(edge, 2.5 if self.roof else 1.5, Qt.DashLine if self.roof else Qt.DotLine))
+        painter.setBrush(Qt.NoBrush)
+        painter.drawRect(rect)
+        painter.setPen(_cosmetic(QColor(20, 20, 20)))
+        painter.setBrush(QBrush(DOOR))
+        for panel in self.panels:
+            painter.drawRect(panel)
+        self._outline(painter, rect)
+        draw_tag(painter, rect, self.caption, edge.darker(150))
+
+
+class SensorItem(ObjectItem):
+    """A sensor: a ringed dot at its point with the modelled (and measured) value beside it."""
+
+    RADIUS_PX = 6
+
+    def __init__(self, owner, item_id: str):
+        super().__init__(owner, item_id, resizable=False, z_value=14)
+        self.text = ""
+        self.setFlag(self.GraphicsItemFlag.ItemIgnoresTransformations)
+
+    def set_look(self, text: str) -> None:
+        if text != self.text:
+            self.prepareGeometryChange()
+            self.text = text
+            self.update()
+
+    def set_rect(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        self.setPos(x0, y0)
+
+    def _text_rect(self) -> QRectF:
+        width = 7.5 * max(len(self.item_id), len(self.text)) + 6
+        return QRectF(self.RADIUS_PX + 3, -17, width, 34)
+
+    def body(self) -> QRectF:
+        r = self.RADIUS_PX
+        return QRectF(-r, -r, 2 * r, 2 * r)
+
+    def boundingRect(self) -> QRectF:
+        return self.body().adjusted(-3, -3, 3, 3).united(self._text_rect())
+
+    def mouseDragEvent(self, ev) -> None:
+        if ev.button() != Qt.LeftButton:
+            ev.ignore()
+            return
+        ev.accept()
+        if ev.isStart():
+            self.owner.object_drag_started(self.item_id)
+        self.owner.object_dragged(self.item_id, "move", self._view_point(ev), ev.isFinish())
+
+    def paint(self, painter, *args) -> None:
+        body = self.body()
+        ring = SELECTED if self.selected else (REFUSED if self.refused else QColor("white"))
+        painter.setPen(_cosmetic(ring, 3 if self.selected or self.refused else 2))
+        painter.setBrush(QBrush(SENSOR))
+        painter.drawEllipse(body)
+        font = QFont(painter.font())
+        font.setPixelSize(11)
+        painter.setFont(font)
+        box = self._text_rect()
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(QBrush(QColor(255, 255, 255, 200)))
+        painter.drawRoundedRect(box, 3, 3)
+        painter.setPen(SENSOR.darker(130))
+        painter.drawText(box.adjusted(3, 0, 0, 0), Qt.AlignVCenter | Qt.AlignLeft,
+                         "\n".join([self.item_id] + ([self.text] if self.text else [])))
+
+
+class InrowUnitItem(UnitItem):
+    """An in-row cooling unit: a cooling unit whose supply face and facing arrow are marked."""
+
+    def __init__(self, owner, item_id: str, size_m, state: str):
+        super().__init__(owner, item_id, size_m, state)
+        self.facing, self.return_ = "+y", "rear"
+
+    def set_inrow(self, facing: str, return_: str) -> None:
+        if (facing, return_) != (self.facing, self.return_):
+            self.facing, self.return_ = facing, return_
+            self.update()
+
+    def _face(self, rect: QRectF, facing: str) -> QRectF:
+        w, h = rect.width(), rect.height()
+        d = 0.15 * (h if facing[1] == "y" else w)
+        return {"+y": QRectF(0, h - d, w, d), "-y": QRectF(0, 0, w, d),
+                "+x": QRectF(w - d, 0, d, h), "-x": QRectF(0, 0, d, h)}[facing]
+
+    def paint(self, painter, *args) -> None:
+        super().paint(painter, *args)
+        rect = self.boundingRect()
+        opposite = {"+y": "-y", "-y": "+y", "+x": "-x", "-x": "+x"}[self.facing]
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(COLD_EDGE.lighter(130))
+        painter.drawRect(self._face(rect, self.facing))
+        if self.return_ == "rear":
+            painter.setBrush(HOT_EDGE)
+            painter.drawRect(self._face(rect, opposite))
+        painter.setBrush(QColor(255, 255, 255, 220) if self.state == "running" else QColor(60, 60, 60))
+        painter.drawPolygon(arrow(rect, self.facing))
+        self._outline(painter, rect)
+
+
+class RearDoorMark(pg.GraphicsObject):
+    """A rear-door heat exchanger: a bar along a rack's rear edge (a child of the rack's item)."""
+
+    THICK_FRACTION = 0.1
+
+    def __init__(self, rack_item):
+        super().__init__(rack_item)
+        self.facing = "+y"
+        self.size_m = (0.6, 1.2)
+
+    def set_look(self, facing: str, size_m, tip: str) -> None:
+        self.prepareGeometryChange()
+        self.facing, self.size_m = facing, tuple(size_m[:2])
+        self.setToolTip(tip)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        w, h = self.size_m
+        d = self.THICK_FRACTION * (h if self.facing[1] == "y" else w)
+        return {"+y": QRectF(0, -d, w, d), "-y": QRectF(0, h, w, d),
+                "+x": QRectF(-d, 0, d, h), "-x": QRectF(w, 0, d, h)}[self.facing]
+
+    def paint(self, painter, *args) -> None:
+        painter.setPen(_cosmetic(QColor(0, 60, 60)))
+        painter.setBrush(QBrush(DOOR))
+        painter.drawRect(self.boundingRect())
