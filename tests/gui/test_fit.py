@@ -35,7 +35,10 @@ def test_the_section_spans_the_room_wall_to_wall(window):
 
 
 def test_palette_entries_explain_themselves():
-    rack, gpu, storage, unit = (tooltip(t) for t in TEMPLATES)
+    rack, gpu, storage, unit, inrow, column, beam, wall, aisle, sensor = (tooltip(t) for t in TEMPLATES)
     assert "heat 10 kW into the air" in rack and "air warms 12 K through it: 0.70 m³/s" in rack
     assert "1.67 m³/s" in gpu                      # 40 kW / (1.19 kg/m³ x 1006 J/kgK x 20 K)
     assert "supplies 4 m³/s at 18 °C" in unit and "CRAH-1" in unit
+    assert "blows 2.3 m³/s at 20 °C out of its front" in inrow and "snaps into a rack row" in inrow
+    assert "floor to the ceiling" in column and "0.3 m below the ceiling" in beam
+    assert "column-1" in column and "HAC-1" in aisle and "after each solve" in sensor

@@ -48,7 +48,9 @@ def draw_tag(painter, rect: QRectF, lines: list[str], color: QColor) -> None:
     painter.save()
     painter.resetTransform()
     painter.setFont(font)
-    box = QRectF(device.center().x() - width / 2, device.center().y() - height / 2, width, height)
+    left = device.left() + min(8.0, (device.width() - width) / 2) if device.width() > width else \
+        device.center().x() - width / 2
+    box = QRectF(left, device.center().y() - height / 2, width, height)
     painter.setPen(Qt.NoPen)
     painter.setBrush(QBrush(QColor(255, 255, 255, 210)))
     painter.drawRoundedRect(box, 3, 3)
@@ -80,6 +82,7 @@ class ObjectItem(pg.GraphicsObject):
         self.refused: Optional[str] = None
         self.caption: list[str] = []
         self._mode = "move"
+        self.z_value = z_value
         self.setZValue(z_value)
         self.setCursor(Qt.OpenHandCursor)
 
@@ -93,6 +96,7 @@ class ObjectItem(pg.GraphicsObject):
     def set_flags(self, selected: bool, refused: Optional[str]) -> None:
         if (selected, refused) != (self.selected, self.refused):
             self.selected, self.refused = selected, refused
+            self.setZValue(self.z_value + (5 if selected or refused else 0))  # outline over racks
             self.update()
 
     def body(self) -> QRectF:
@@ -156,7 +160,8 @@ class ObstacleItem(ObjectItem):
     def set_look(self, kind: str, caption: list[str]) -> None:
         if (kind, caption) != (self.kind, self.caption):
             self.kind, self.caption = kind, caption
-            self.setZValue(12 if kind == "overhead" else 9)   # beams pass over racks
+            self.z_value = 12 if kind == "overhead" else 9     # beams pass over racks
+            self.setZValue(self.z_value + (5 if self.selected else 0))
             self.update()
 
     def paint(self, painter, *args) -> None:

@@ -48,6 +48,9 @@ class Format2Ops(QObject):
         d = window.document
         d.sigChanged.connect(lambda *_: self._refresh())
         d.sigReplaced.connect(self._refresh)
+        d.sigChanged.connect(lambda *_: window.section.set_layout(d.layout))
+        d.sigReplaced.connect(lambda: window.section.set_layout(d.layout))
+        window.section.set_layout(d.layout)
         window.solver.sigFinished.connect(self._on_solve_finished)
         window.solver.sigUpdate.connect(self._on_solve_update)
         self._refresh()

@@ -78,7 +78,8 @@ class Inspector(QWidget):
         self.document = document
         self.item_id = ""
         self.pages = QStackedWidget()
-        self.empty = QLabel("Select a rack or cooling unit on the floor plan to edit it.")
+        self.empty = QLabel("Select a rack, cooling unit, obstacle, containment or sensor on the "
+                            "floor plan to edit it.")
         self.empty.setWordWrap(True)
         self.pages.addWidget(self.empty)
         self.rack_page, self.unit_page = QWidget(), QWidget()
@@ -90,8 +91,12 @@ class Inspector(QWidget):
         self.problem_label.setObjectName("inspectorProblem")
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #e0203c;")
+        from twin.gui.format2_inspector import Format2Inspector
+        self.format2 = Format2Inspector(self)
         box = QVBoxLayout(self)
         box.addWidget(self.pages)
+        for group in self.format2.groups():
+            box.addWidget(group)
         box.addWidget(self.problem_label)
         box.addStretch(1)
 
@@ -149,8 +154,11 @@ class Inspector(QWidget):
         try:
             kind, obj, _ = commands.find_item(self.layout, self.item_id)
         except commands.CommandError:
+            if self.format2.show_object(self.item_id):
+                return
             self.item_id = ""
             self.pages.setCurrentWidget(self.empty)
+            self.format2.show_extras("", None)
             return
         place = (f"x {obj.position_m[0]:g} m, y {obj.position_m[1]:g} m; "
                  f"{obj.size_m[0]:g} x {obj.size_m[1]:g} x {obj.size_m[2]:g} m")
@@ -158,6 +166,7 @@ class Inspector(QWidget):
             self._show_rack(obj, place)
         else:
             self._show_unit(obj, place)
+        self.format2.show_extras(kind, obj)
 
     def _show_rack(self, rack, place: str) -> None:
         self.pages.setCurrentWidget(self.rack_page)

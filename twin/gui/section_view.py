@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayo
 
 from twin.gui import fields
 from twin.gui.floor_view import difference_colormap, temperature_colormap
+from twin.gui.section_items import SectionOutline
 
 STEP_M = 0.1
 AXES = (("x", "West–east section (x-z) at y ="), ("y", "South–north section (y-z) at x ="))
@@ -44,6 +45,8 @@ class SectionView(QWidget):
         self.colorbar = pg.ColorBarItem(values=fields.TEMPERATURE_LEVELS_C, colorMap=temperature_colormap(),
                                         label="°C", interactive=False)
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
+        self.outline = SectionOutline()        # racks, units, obstacles, panels, sensors cut
+        self.plot.addItem(self.outline)
         self.probe = QLabel(" ")
         self.update_ = None
         self.floor_map = None            # a comparison map shown instead of the live result
@@ -94,13 +97,19 @@ class SectionView(QWidget):
         self._span(along, self.room_m[2])
         self._on_slider()
 
+    def set_layout(self, layout) -> None:
+        """The layout whose equipment and objects the section outlines (after every edit)."""
+        self.outline.set_layout(layout)
+
     def _on_slider(self) -> None:
         self.where.setText(f"{self.position_m():.1f} m")
+        self.outline.set_plane(self.current_axis(), self.position_m())
         self._show()
         self.sigPlaneChanged.emit(self.current_axis(), self.position_m())
 
     def set_update(self, update) -> None:
         self.update_ = update
+        self.outline.set_result(update.result)
         self._show()
 
     def show_map(self, floor_map) -> None:
