@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QLabel, QLineEdit, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QLabel, QLineEdit, QScrollArea,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from twin import commands
 from twin.model import FACINGS, UNIT_STATES
@@ -93,12 +93,20 @@ class Inspector(QWidget):
         self.problem_label.setStyleSheet("color: #e0203c;")
         from twin.gui.format2_inspector import Format2Inspector
         self.format2 = Format2Inspector(self)
-        box = QVBoxLayout(self)
+        content = QWidget()
+        box = QVBoxLayout(content)
         box.addWidget(self.pages)
         for group in self.format2.groups():
             box.addWidget(group)
         box.addWidget(self.problem_label)
         box.addStretch(1)
+        scroll = QScrollArea()                 # a tall page scrolls; the window keeps its size
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     @property
     def layout(self):
