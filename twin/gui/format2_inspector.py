@@ -131,7 +131,8 @@ class Format2Inspector:
             self.layout, self.item_id, f"set height of {self.item_id}", height_m=v)))
         self.roof = QCheckBox("roof on top")
         self.roof.setObjectName("roof")
-        self.roof.clicked.connect(lambda on: self._execute(set_object(self.layout, self.item_id, roof=on)))
+        self.roof.clicked.connect(lambda *_: self._execute(set_object(
+            self.layout, self.item_id, roof=self.roof.isChecked())))
         form.addRow("Roof", self.roof)
         self.doors = {side: QCheckBox(side) for side in DOOR_SIDES}
         for side, box in self.doors.items():
@@ -300,21 +301,24 @@ class Format2Inspector:
         doors = [side for side, box in self.doors.items() if box.isChecked()]
         self._execute(set_object(self.layout, self.item_id, f"set doors of {self.item_id}", doors=doors))
 
-    def _toggle_zone(self, on: bool) -> None:
+    def _toggle_zone(self, *_) -> None:
+        on = self.zone_box.isChecked()
         rack = self.layout.rack(self.item_id)
         zone = FaceZone((0.0, float(rack.size_m[2])), face_width_m(rack.size_m, rack.facing)) if on else None
         self._execute(commands.set_fields(self.layout, self.item_id,
                                           f"{'add' if on else 'remove'} air zone of {self.item_id}",
                                           air_zone_m=zone))
 
-    def _toggle_door(self, on: bool) -> None:
+    def _toggle_door(self, *_) -> None:
+        on = self.door_box.isChecked()
         rack = self.layout.rack(self.item_id)
         door = RearDoor(round(rack.power_kw, 3), DEFAULT_DOOR_WATER_C, DEFAULT_DOOR_APPROACH_K) if on else None
         self._execute(commands.set_fields(self.layout, self.item_id,
                                           f"{'add' if on else 'remove'} rear door of {self.item_id}",
                                           rear_door=door))
 
-    def _toggle_supply_zone(self, on: bool) -> None:
+    def _toggle_supply_zone(self, *_) -> None:
+        on = self.supply_zone.isChecked()
         unit = self.layout.unit(self.item_id)
         zone = FaceZone((0.0, float(unit.size_m[2])), face_width_m(unit.size_m, unit.facing)) if on else None
         self._execute(commands.set_fields(self.layout, self.item_id, supply_zone_m=zone))
