@@ -115,11 +115,11 @@ def test_add_from_the_palette_lands_on_a_free_spot(window):
 
 
 def test_probe_reports_position_and_temperature(window):
-    hover(window.floor, (1.5, 4.5))
+    hover(window.floor, (1.65, 4.65))         # a cell centre of the 0.3 m grid: no boundary to round onto
     match = re.fullmatch(r"x (\S+) m, y (\S+) m, z 1.00 m: (\S+) °C", window.panel.probe.text())
     assert match, window.panel.probe.text()
     x, y, t = map(float, match.groups())
-    assert abs(x - 1.5) < 0.05 and abs(y - 4.5) < 0.05
+    assert abs(x - 1.65) < 0.05 and abs(y - 4.65) < 0.05
     field = window.latest.result.temperature_c
     i, j, k = int(x / 6.0 * field.shape[0]), int(y / 6.0 * field.shape[1]), int(1.0 / 3.0 * field.shape[2])
     assert abs(t - field[i, j, k]) < 0.051

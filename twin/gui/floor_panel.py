@@ -8,7 +8,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlide
 from twin.gui.floor_view import FloorView
 
 HEIGHT_STEP_M = 0.1
-COLOR_MODES = (("power", "Racks by power density"), ("intake", "Racks by intake temperature"))
+COLOR_MODES = (("power", "Racks by power density"), ("intake", "Racks by intake temperature"),
+               ("coolant", "Racks by coolant return temperature"))
 
 
 class FloorPanel(QWidget):

@@ -94,7 +94,8 @@ class FloorView(SelectionMixin, pg.GraphicsLayoutWidget):
         self.floor_map = None                  # a compare_map.FloorMap drawn instead, or None
         self.selected = ""                     # the one selected item, "" for none or several
         self.selection: list[str] = []         # every selected item, in the order chosen
-        self.color_mode = "intake"             # "power" | "intake"
+        self.color_mode = "intake"             # "power" | "intake" | a mode rack_look answers
+        self.rack_look = None                  # (rack, mode) -> (fill, caption) or None: other modes
         self.height_m = 1.0
         self._dragging: Optional[str] = None
         self._group_from: dict[str, tuple[float, float]] = {}   # a group drag's start corners
@@ -156,7 +157,10 @@ class FloorView(SelectionMixin, pg.GraphicsLayoutWidget):
         lo, hi = fields.TEMPERATURE_LEVELS_C
         for rack in self.layout.racks:
             item = self.items[rack.id]
-            if self.color_mode == "intake" and result is not None and rack.id in result.racks:
+            look = self.rack_look(rack, self.color_mode) if self.rack_look is not None else None
+            if look is not None:
+                fill, caption = look
+            elif self.color_mode == "intake" and result is not None and rack.id in result.racks:
                 t = result.racks[rack.id].inlet_mean_c
                 fill = cmap.map((t - lo) / (hi - lo), mode="qcolor") if math.isfinite(t) else QColor("gray")
                 caption = f"{t:.1f} °C" if math.isfinite(t) else "—"

@@ -67,6 +67,8 @@ class MainWindow(QMainWindow):
         self.telemetry = attach_telemetry(self)
         from twin.gui.power_panel import attach_power
         self.power = attach_power(self)
+        from twin.gui.liquid_panel import attach_liquid
+        self.liquid = attach_liquid(self)
         from twin.gui.scenario_panel import attach_scenarios
         self.scenarios = attach_scenarios(self)
         from twin.gui.cfd_panel import attach_cfd
@@ -404,7 +406,7 @@ class MainWindow(QMainWindow):
         self.solver.shutdown()
         self.cfd.shutdown()
         self.scenarios.studies.shutdown()
-        for panel in (self.ride, self.placement, self.capacity):
+        for panel in (self.ride, self.placement, self.capacity, self.liquid.compare):
             panel.watch.shutdown()
         if getattr(self, "job_dialog", None) is not None:
             self.job_dialog.watch.shutdown()

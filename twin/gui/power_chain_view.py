@@ -51,6 +51,18 @@ def node_color(utilization_pct: Optional[float], limit_pct: float) -> QColor:
     return WARN_COLOR if utilization_pct > WARN_SHARE * limit_pct else OK_COLOR
 
 
+def fit_columns(view: QGraphicsView) -> None:
+    """Fit a column drawing in its view; a long rack column keeps a readable size and scrolls."""
+    rect = view.scene().sceneRect()
+    if rect.width() <= 0:
+        return
+    width_fit = (view.viewport().width() - 4) / rect.width()
+    height_fit = (view.viewport().height() - 4) / rect.height()
+    scale = min(MAX_SCALE, width_fit, max(height_fit, MIN_SCALE))
+    view.resetTransform()
+    view.scale(scale, scale)
+
+
 class PowerChainView(QGraphicsView):
     """Draws a chain with the normal-operation utilisation of each component."""
 
@@ -135,15 +147,7 @@ class PowerChainView(QGraphicsView):
         return f"{node} ({load.kind}): {load.load_kw:.1f} kW, {rating}, loss {load.loss_kw:.2f} kW"
 
     def fit(self) -> None:
-        """Fit the chain; a long rack column keeps a readable size and scrolls."""
-        rect = self.scene().sceneRect()
-        if rect.width() <= 0:
-            return
-        width_fit = (self.viewport().width() - 4) / rect.width()
-        height_fit = (self.viewport().height() - 4) / rect.height()
-        scale = min(MAX_SCALE, width_fit, max(height_fit, MIN_SCALE))
-        self.resetTransform()
-        self.scale(scale, scale)
+        fit_columns(self)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from twin.liquid.climate import (BUNDLED, DEFAULT_CLIMATE, Climate, ClimateError, load_climate,
                                  parse_climate)
 from twin.liquid.energy import LiquidEnergy, annual_energy, compare_supplies, free_cooling
-from twin.liquid.failures import CduFailure, cdu_failure, n1_sweep, with_failed
+from twin.liquid.failures import CduFailure, as_edited, cdu_failure, n1_sweep, with_failed
 from twin.liquid.loop import FACILITY, RackLiquid, loop_graph, rack_liquids, serving
 from twin.liquid.output import csv_rows, result_dict
 from twin.liquid.solve import (CduResult, LiquidResult, RackCoolant, cdu_supply_c, solve_liquid,
@@ -24,7 +24,7 @@ from twin.liquid.transient import FacilityLoss, facility_water_loss
 __all__ = [
     "BUNDLED", "DEFAULT_CLIMATE", "FACILITY", "CduFailure", "CduResult", "Climate", "ClimateError",
     "FacilityLoss", "LiquidEnergy", "LiquidResult", "LiquidStudy", "RackCoolant", "RackLiquid",
-    "annual_energy", "cdu_failure", "cdu_supply_c", "compare_supplies", "csv_rows",
+    "annual_energy", "as_edited", "cdu_failure", "cdu_supply_c", "compare_supplies", "csv_rows",
     "facility_water_loss", "free_cooling", "load_climate", "loop_graph", "n1_sweep",
     "parse_climate", "rack_liquids", "result_dict", "serving", "solve_liquid", "study",
     "water_class", "with_failed",

@@ -14,6 +14,7 @@ import sys
 from twin.cli.common import (EXIT_CHECK, EXIT_OK, InputError, add_check_option,
                              check_outputs_to_stdout, load_layout_arg, write_json_output,
                              write_output)
+from twin.liquid.energy import parse_supplies
 
 COMMAND = "liquid"
 
@@ -46,16 +47,11 @@ def add_parsers(commands) -> None:
 def _supplies(text) -> list:
     if text is None:
         return []
-    out = []
-    for part in text.split(","):
-        try:
-            value = float(part)
-        except ValueError:
-            raise InputError(f"--supply: not a number: {part.strip()!r} (e.g. --supply 17,32,40)") from None
-        if not 0 < value <= 90:
-            raise InputError(f"--supply: {value:g} °C is outside 0..90 °C")
-        out.append(value)
-    return out
+    try:
+        return parse_supplies(text)
+    except ValueError as exc:
+        hint = " (e.g. --supply 17,32,40)" if str(exc).startswith("not a number") else ""
+        raise InputError(f"--supply: {exc}{hint}") from None
 
 
 def run(args) -> int:

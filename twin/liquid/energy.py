@@ -110,6 +110,20 @@ def _carnot_fraction(layout: Layout) -> float:
     return DEFAULT_CARNOT_FRACTION if value is None else float(value)
 
 
+def parse_supplies(text: str) -> list[float]:
+    """Facility-water supply temperatures from '17, 32, 40' (ValueError naming the bad part)."""
+    out = []
+    for part in text.split(","):
+        try:
+            value = float(part)
+        except ValueError:
+            raise ValueError(f"not a number: {part.strip()!r}") from None
+        if not 0 < value <= 90:
+            raise ValueError(f"{value:g} °C is outside 0..90 °C")
+        out.append(value)
+    return out
+
+
 def compare_supplies(layout: Layout, climate: Climate, supplies_c, power=None) -> list[LiquidEnergy]:
     """The same hall at several facility-water supply temperatures."""
     return [annual_energy(layout, climate, float(t), power) for t in supplies_c]

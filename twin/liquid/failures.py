@@ -36,6 +36,12 @@ def cdu_failure(layout: Layout, cdu_id: str, before: Optional[LiquidResult] = No
     """The loop with `cdu_id` failed, and heat-up times of the racks it strands."""
     before = solve_liquid(layout) if before is None else before
     after = solve_liquid(with_failed(layout, cdu_id))
+    return CduFailure(cdu_id, after, stranded_seconds(layout, before, after))
+
+
+def stranded_seconds(layout: Layout, before: LiquidResult,
+                     after: LiquidResult) -> dict[str, Optional[float]]:
+    """Seconds to the coolant limit of each rack stranded in `after`, from its state in `before`."""
     liquid = layout.liquid
     capacity_jk = liquid.rack_loop_volume_l / 1000.0 * liquid.fluid.rho_cp
     stranded = {}
@@ -49,7 +55,20 @@ def cdu_failure(layout: Layout, cdu_id: str, before: Optional[LiquidResult] = No
         mean_c = 0.5 * (old.supply_c + old.return_c)
         stranded[rack.id] = max(0.0, capacity_jk * (after.coolant_limit_c - mean_c)
                                 / (rack.liquid_kw * 1000.0))
-    return CduFailure(cdu_id, after, stranded)
+    return stranded
+
+
+def as_edited(layout: Layout) -> Optional[CduFailure]:
+    """The loop with the CDUs the layout itself marks failed (None when none is): the racks
+    they strand and their seconds to the limit, counted from the loop with those CDUs running."""
+    failed = [c.id for c in layout.liquid.cdus if not c.running]
+    if not failed:
+        return None
+    work = copy.deepcopy(layout)
+    for cdu in work.liquid.cdus:
+        cdu.state = "running"
+    before, after = solve_liquid(work), solve_liquid(layout)
+    return CduFailure(", ".join(failed), after, stranded_seconds(layout, before, after))
 
 
 def n1_sweep(layout: Layout) -> list[CduFailure]:
