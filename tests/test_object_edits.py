@@ -43,6 +43,12 @@ def test_contain_both_rows_gives_the_example_hot_aisle_as_one_undo_step(stack, l
     assert layout.containment[0].aisle_m.y_m == (2.4, 3.6)
 
 
+def test_an_aisle_is_contained_once(stack, layout):
+    stack.push(contain_aisle(layout, ROW_A + ROW_B, "hot"))
+    with pytest.raises(C.CommandError, match='containment "HAC-1" encloses this aisle already'):
+        contain_aisle(layout, ["B1", "B2"], "hot")
+
+
 def test_one_row_finds_the_row_across_the_aisle(layout):
     c = contain_aisle(layout, ["A2", "A3"], "hot").obj
     assert c.aisle_m.y_m == (2.4, 3.6)

@@ -117,6 +117,11 @@ def contain_aisle(layout: Layout, ids: list[str], kind: str) -> AddObject:
     """One containment of the aisle the selected racks border: roof at the racks' top when it
     fits under the ceiling, a door across each end not at a wall, doors `DOOR_GAP_M` off the floor."""
     aisle, height, doors = aisle_between(layout, ids, kind)
+    for other in layout.containment:
+        dx = min(aisle.x_m[1], other.aisle_m.x_m[1]) - max(aisle.x_m[0], other.aisle_m.x_m[0])
+        dy = min(aisle.y_m[1], other.aisle_m.y_m[1]) - max(aisle.y_m[0], other.aisle_m.y_m[0])
+        if min(dx, dy) > EPS_M:
+            raise _refuse(f'containment "{other.id}" encloses this aisle already')
     roof = height + PANEL_M <= layout.room.size_m[2] + EPS_M
     c = Containment(fresh_id(layout, PREFIXES[kind]), aisle, height, kind, roof, doors,
                     DOOR_GAP_M)

@@ -249,3 +249,26 @@ def test_the_section_outlines_the_panels_its_plane_cuts(room):
     assert teal_pixels(3.0) > 50              # the roof over the aisle at x 3
     assert teal_pixels(6.5) == 0              # beyond the aisle: no panel, no door
     assert teal_pixels(3.6) > teal_pixels(3.0)   # A4 and B4's rear doors as well
+
+
+def test_add_to_floor_keys_and_rotate_on_objects(room, qtbot):
+    room.fit_room()                      # the sensors' labels (drawn in pixels) stretch nothing
+    centre = room.floor.plot.vb.viewRect().center()
+    assert 0 < centre.x() < 7.2 and 0 < centre.y() < 6.0
+    column = room.add_from_template(template("column-"))              # near the view centre,
+    box = obj(room, column).box_m                                       # clear of the racks
+    assert column == "column-1" and box.x_m[1] - box.x_m[0] == pytest.approx(0.4)
+    assert room.document.stack.undo_label() == "add obstacle column-1"
+    start = box.x_m
+    room.floor.setFocus()
+    qtbot.keyClick(room.floor, Qt.Key_Right)
+    qtbot.keyClick(room.floor, Qt.Key_Right)
+    assert obj(room, column).box_m.x_m == pytest.approx((start[0] + 1.2, start[1] + 1.2))
+    assert room.document.stack.undo_label() == "move column-1" and len(room.document.stack) == 2
+    room.rotate_selected()                                              # only racks turn
+    assert "rotate" not in room.document.stack.undo_label()
+    room.edits.copy()
+    assert "copy, paste and duplicate work on racks and cooling units" in \
+        room.statusBar().currentMessage()
+    sensor = room.add_from_template(template("S-"))
+    assert obj(room, sensor).position_m[2] == 1.0 and room.floor.selection == [sensor]

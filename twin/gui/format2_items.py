@@ -10,7 +10,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPolygonF
 
-from twin.gui.floor_items import COLD_EDGE, HOT_EDGE, REFUSED, SELECTED, UnitItem, _cosmetic, draw_label
+from twin.gui.floor_items import (COLD_EDGE, HOT_EDGE, REFUSED, SELECTED, EquipmentItem, UnitItem,
+                                  _cosmetic, draw_label)
 
 HANDLE_PX = 10                  # the resize handle in an object's north-east corner, on screen
 OVERHEAD_FROM_M = 0.05          # an obstacle starting higher than this hangs from above
@@ -136,18 +137,12 @@ class ObjectItem(pg.GraphicsObject):
         self.owner.object_dragged(self.item_id, self._mode, point, ev.isFinish())
 
     def _outline(self, painter, rect: QRectF) -> None:
-        if self.refused:
-            painter.setPen(_cosmetic(REFUSED, 3, Qt.DashLine))
-            painter.setBrush(QBrush(QColor(255, 0, 60, 70)))
-            painter.drawRect(rect)
-        elif self.selected:
-            painter.setPen(_cosmetic(SELECTED, 3))
-            painter.setBrush(Qt.NoBrush)
-            painter.drawRect(rect)
-            if self.resizable:
-                painter.setBrush(QBrush(SELECTED))
-                painter.setPen(_cosmetic(QColor(40, 40, 40)))
-                painter.drawRect(self._handle())
+        """The equipment's selection and refusal outlines, and the resize handle when selected."""
+        EquipmentItem._outline(self, painter, rect)
+        if self.selected and not self.refused and self.resizable:
+            painter.setBrush(QBrush(SELECTED))
+            painter.setPen(_cosmetic(QColor(40, 40, 40)))
+            painter.drawRect(self._handle())
 
 
 class ObstacleItem(ObjectItem):
@@ -160,6 +155,7 @@ class ObstacleItem(ObjectItem):
     def set_look(self, kind: str, caption: list[str]) -> None:
         if (kind, caption) != (self.kind, self.caption):
             self.kind, self.caption = kind, caption
+            self.setToolTip("\n".join(caption))
             self.z_value = 12 if kind == "overhead" else 9     # beams pass over racks
             self.setZValue(self.z_value + (5 if self.selected else 0))
             self.update()
@@ -189,6 +185,7 @@ class ContainmentItem(ObjectItem):
     def set_look(self, kind: str, roof: bool, panels: list[QRectF], caption: list[str]) -> None:
         self.prepareGeometryChange()
         self.kind, self.roof, self.panels, self.caption = kind, roof, panels, caption
+        self.setToolTip("\n".join(caption))
         self.update()
 
     def boundingRect(self) -> QRectF:
@@ -282,6 +279,8 @@ class InrowUnitItem(UnitItem):
         if (facing, return_) != (self.facing, self.return_):
             self.facing, self.return_ = facing, return_
             self.update()
+        self.setToolTip(f"{self.item_id}: in-row cooling unit, {self.state}; blows towards "
+                        f"{facing}, takes air back at its {return_}")
 
     def _face(self, rect: QRectF, facing: str) -> QRectF:
         w, h = rect.width(), rect.height()

@@ -18,7 +18,7 @@ from twin.gui.format2_items import (ContainmentItem, InrowUnitItem, ObjectItem, 
                                     RearDoorMark, SensorItem, obstacle_kind)
 from twin.inrow_snap import Spot, place_inrow, snap_inrow
 from twin.model.objects import Containment, Obstacle, containment_panels
-from twin.object_edits import footprint_m, move_object, resize_object
+from twin.object_edits import find_object, footprint_m, move_object, resize_object
 
 OBSTACLE_WORDS = {"overhead": "overhead", "wall": "wall", "column": "column"}
 ITEM_CLASSES = {Obstacle: ObstacleItem, Containment: ContainmentItem}
@@ -75,7 +75,8 @@ class Format2Layer:
             if item is None:
                 item = ITEM_CLASSES.get(type(obj), SensorItem)(self, obj_id)
                 self.items[obj_id] = item
-                self.view.plot.addItem(item)
+                # a sensor is drawn in pixels: its box must not stretch Fit Room
+                self.view.plot.addItem(item, ignoreBounds=isinstance(item, SensorItem))
             if self.dragging != obj_id:
                 item.set_rect(*footprint_m(obj))
             self._look(item, obj, layout)
@@ -156,7 +157,6 @@ class Format2Layer:
                                f"{item_id} {verb} x {x0:g}..{x1:g} m, y {y0:g}..{y1:g} m")
 
     def _object(self, item_id: str):
-        from twin.object_edits import find_object
         return find_object(self.view.layout, item_id)[1]
 
     # -- in-row units -------------------------------------------------------------------

@@ -70,7 +70,7 @@ class Format2Ops(QObject):
         row spot when one is near, else on the free tile position nearest the point."""
         layout = self.layout
         if isinstance(template, ObjectTemplate):
-            obj = template.build(layout, at_m)
+            obj = template.build(layout, self._free_spot(template, at_m) if not dropped else at_m)
             ok = self.window.document.execute(object_edits.AddObject(obj))
             return self._added(obj.id, ok)
         item_id = commands.unique_id(layout, template.id_prefix)
@@ -89,6 +89,16 @@ class Format2Ops(QObject):
                 return None
             unit.position_m = free
         return self._added(item_id, self.window.document.execute(commands.AddItem(unit)))
+
+    def _free_spot(self, template: ObjectTemplate, at_m) -> tuple[float, float]:
+        """Where "Add to floor" centres an object: a floor-standing obstacle on the free tile
+        position nearest at_m (clear of racks and units), anything else at at_m."""
+        room_z = self.layout.room.size_m[2]
+        if template.kind != "obstacle" or template.z_m(room_z)[0] > 0:
+            return at_m
+        size = template.size_m
+        free = commands.free_position(self.layout, size, at_m)
+        return at_m if free is None else (free[0] + size[0] / 2, free[1] + size[1] / 2)
 
     def _added(self, item_id: str, ok: bool) -> Optional[str]:
         if ok:
