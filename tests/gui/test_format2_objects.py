@@ -272,3 +272,24 @@ def test_add_to_floor_keys_and_rotate_on_objects(room, qtbot):
         room.statusBar().currentMessage()
     sensor = room.add_from_template(template("S-"))
     assert obj(room, sensor).position_m[2] == 1.0 and room.floor.selection == [sensor]
+
+
+def test_inspector_turns_a_unit_in_row_or_back(room):
+    room.floor.select("IRC-B1")
+    f2 = room.inspector.format2
+    assert f2.inrow_box.isVisible() and f2.unit_kind.currentText() == "inrow"
+    assert f2.unit_facing.currentText() == "+y" and f2.unit_return.currentText() == "rear"
+    f2.unit_return.setCurrentText("top")
+    f2.unit_return.activated.emit(f2.unit_return.currentIndex())
+    assert room.document.layout.unit("IRC-B1").return_ == "top"
+    f2.unit_kind.setCurrentText("crah")
+    f2.unit_kind.activated.emit(f2.unit_kind.currentIndex())
+    unit = room.document.layout.unit("IRC-B1")
+    assert (unit.kind, unit.facing, unit.supply, unit.return_) == (None, None, None, "top")
+    assert type(room.floor.items["IRC-B1"]).__name__ == "UnitItem"     # no facing arrow now
+    assert not f2.unit_facing.isEnabled()
+    assert "no tile area" in room.format2.warnings.toolTip()           # a floor unit, no tiles
+    room.document.undo()
+    room.document.undo()
+    assert isinstance(room.floor.items["IRC-B1"], InrowUnitItem)
+    assert room.document.layout.unit("IRC-B1").return_ == "rear"
