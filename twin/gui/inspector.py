@@ -94,7 +94,7 @@ class Inspector(QWidget):
         from twin.gui.format2_inspector import Format2Inspector
         self.format2 = Format2Inspector(self)
         content = QWidget()
-        box = QVBoxLayout(content)
+        box = self.content_box = QVBoxLayout(content)   # other panels add their fields here
         box.addWidget(self.pages)
         for group in self.format2.groups():
             box.addWidget(group)

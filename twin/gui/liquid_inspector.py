@@ -192,7 +192,7 @@ def attach_liquid_inspector(window) -> LiquidInspector:
     """Put the liquid fields under the Inspector's own; they follow the floor's selection."""
     editor = LiquidInspector(window.document)
     inspector = window.inspector
-    QWidget.layout(inspector).insertWidget(1, editor)    # `layout` there is the document's
+    inspector.content_box.insertWidget(1, editor)       # under the page, in its scroll area
     window.floor.sigSelected.connect(editor.show_item)
 
     def cdu_shown(cdu_id: str) -> None:
