@@ -123,7 +123,8 @@ def test_cli_compares_both_policies_and_writes_the_series(tmp_path, capsys):
                  "--confirm", "0", "--csv", str(out_csv), "--json", str(out_json)])
     assert code == 0
     text = capsys.readouterr().out
-    assert "thermal keeps the hottest intake" in text and "cooling energy" in text
+    assert "\nthermal: 0.0 fewer hours" in text and "K lower (preview model)" in text
+    assert "cooling energy" in text
     rows = list(csv.DictReader(out_csv.open()))
     for policy in ("thermal", "first-fit"):
         mine = [r for r in rows if r["policy"] == policy]

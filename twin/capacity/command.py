@@ -243,7 +243,7 @@ def run_replay(args) -> int:
     if args.csv:
         write_output(args.csv, series_csv(runs))
     if not quiet_stdout:
-        title = (f"{len(jobs)} jobs from {args.trace}, {runs[0].hours:.1f} h, "
+        title = (f"{len(runs[0].jobs)} jobs from {args.trace}, {runs[0].hours:.1f} h, "
                  f"{runner.solves} thermal solves")
         sys.stdout.write(format_replay(runs, title))
     return 0

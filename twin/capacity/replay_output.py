@@ -103,10 +103,12 @@ def _intake(state) -> str:
 
 
 def _verdict(a, b) -> str:
-    gain = b.hottest.state.hottest_intake_c - a.hottest.state.hottest_intake_c
+    """Time above the recommended maximum first (what a trace shows), then the peak."""
     hours = b.hours_above_recommended - a.hours_above_recommended
-    if gain >= 0:
-        return (f"{a.policy} keeps the hottest intake {gain:.1f} K below {b.policy}, "
-                f"{hours:.1f} fewer hours above the recommended maximum (preview model)")
-    return (f"{b.policy} keeps the hottest intake {-gain:.1f} K below {a.policy} "
-            f"(preview model)")
+    rack_hours = b.rack_hours_above_recommended - a.rack_hours_above_recommended
+    peak = b.hottest.state.hottest_intake_c - a.hottest.state.hottest_intake_c
+    better, worse = (a, b) if hours >= 0 else (b, a)
+    return (f"{better.policy}: {abs(hours):.1f} fewer hours ({abs(rack_hours):.1f} fewer "
+            f"rack-hours) above the recommended maximum than {worse.policy}; its hottest "
+            f"intake is {abs(peak):.1f} K {'lower' if (peak >= 0) == (hours >= 0) else 'higher'} "
+            "(preview model)")
