@@ -28,20 +28,12 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 import PySide6  # noqa: E402,F401
 from PySide6.QtCore import QSettings  # noqa: E402
 
+from bench.whatif_docks import wait  # noqa: E402
 from twin.gui.app import application, create_window  # noqa: E402
 from twin.gui.solve_job import SolveSettings  # noqa: E402
 from twin.model import bundled_layout  # noqa: E402
 
 ROWS = ["A1", "A2", "A3", "A4", "A5", "B1", "B2", "B3", "B4", "B5"]
-
-
-def wait(app, condition, timeout_s: float) -> None:
-    end = time.perf_counter() + timeout_s
-    while not condition():
-        if time.perf_counter() > end:
-            raise TimeoutError("timed out")
-        app.processEvents()
-        time.sleep(0.005)
 
 
 def settled(window) -> bool:

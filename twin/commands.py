@@ -122,9 +122,13 @@ class SetFields(Command):
     def final_id(self) -> str:
         return self.changes.get("id", self.item_id)
 
+    def _find(self, layout: Layout, item_id: str) -> tuple[str, Any, tuple]:
+        """(kind, object, the fields it may set) of the edited item."""
+        kind, item, _ = find_item(layout, item_id)
+        return kind, item, RACK_FIELDS if kind == "rack" else UNIT_FIELDS
+
     def redo(self, layout: Layout) -> None:
-        kind, item, _ = find_item(layout, self.item_id)
-        allowed = RACK_FIELDS if kind == "rack" else UNIT_FIELDS
+        kind, item, allowed = self._find(layout, self.item_id)
         unknown = [name for name in self.changes if name not in allowed]
         if unknown:
             raise CommandError(f"{self.label} refused: a {kind} has no field {unknown[0]!r}")
@@ -134,12 +138,12 @@ class SetFields(Command):
             setattr(item, name, value)
 
     def undo(self, layout: Layout) -> None:
-        _, item, _ = find_item(layout, self.final_id)
+        _, item, _ = self._find(layout, self.final_id)
         for name, value in (self.before or {}).items():
             setattr(item, name, value)
 
     def merge(self, other: Command) -> bool:
-        if not isinstance(other, SetFields) or other.item_id != self.final_id:
+        if type(other) is not type(self) or other.item_id != self.final_id:
             return False
         if "id" in other.changes or "id" in self.changes:
             return False

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Optional
 
-from twin.commands import ROUND_DIGITS, Command, CommandError
+from twin.commands import ROUND_DIGITS, Command, CommandError, SetFields
 from twin.model import Layout
 from twin.model.objects import Aisle, Box, Containment, Obstacle, Sensor
 
@@ -93,46 +93,16 @@ class DeleteObject(Command):
         getattr(layout, LISTS[self.kind]).insert(self.index, self.obj)
 
 
-class SetObject(Command):
+class SetObject(SetFields):
     """Set fields of one object (by id); sub-objects (boxes, aisles) are replaced whole."""
 
     def __init__(self, obj_id: str, changes: dict[str, Any], label: str = "",
                  merge_id: Optional[str] = None):
-        super().__init__()
-        self.item_id = obj_id
-        self.changes = copy.deepcopy(dict(changes))
-        self.before: Optional[dict[str, Any]] = None
-        self.label = label or f"edit {obj_id}"
-        self.merge_id = merge_id
+        super().__init__(obj_id, copy.deepcopy(dict(changes)), label, merge_id)
 
-    @property
-    def final_id(self) -> str:
-        return self.changes.get("id", self.item_id)
-
-    def redo(self, layout: Layout) -> None:
-        kind, obj, _ = find_object(layout, self.item_id)
-        unknown = [name for name in self.changes if name not in FIELDS[kind]]
-        if unknown:
-            raise CommandError(f"{self.label} refused: a {kind} has no field {unknown[0]!r}")
-        if self.before is None:
-            self.before = {name: getattr(obj, name) for name in self.changes}
-        for name, value in self.changes.items():
-            setattr(obj, name, copy.deepcopy(value))
-
-    def undo(self, layout: Layout) -> None:
-        _, obj, _ = find_object(layout, self.final_id)
-        for name, value in (self.before or {}).items():
-            setattr(obj, name, value)
-
-    def merge(self, other: Command) -> bool:
-        if not isinstance(other, SetObject) or other.item_id != self.final_id:
-            return False
-        if "id" in other.changes or "id" in self.changes:
-            return False
-        for name, value in (other.before or {}).items():
-            self.before.setdefault(name, value)
-        self.changes.update(other.changes)
-        return True
+    def _find(self, layout: Layout, obj_id: str) -> tuple[str, Any, tuple]:
+        kind, obj, _ = find_object(layout, obj_id)
+        return kind, obj, FIELDS[kind]
 
 
 # -- builders -----------------------------------------------------------------------

@@ -86,15 +86,18 @@ class EquipmentItem(pg.GraphicsObject):
             return
         ev.accept()
         if ev.isStart():
-            grab = ev.buttonDownPos()
-            self._grab_m = (grab.x(), grab.y())
+            self._grab_m = self.grab_offset(ev.buttonDownPos())
             self.owner.drag_started(self.item_id)
-        here = self.mapToParent(ev.pos())
+        here = self.parentItem().mapFromScene(ev.scenePos())     # the view's metres
         corner = (here.x() - self._grab_m[0], here.y() - self._grab_m[1])
         if ev.isFinish():
             self.owner.drag_finished(self.item_id, corner)
         else:
             self.owner.drag_moved(self.item_id, corner)
+
+    def grab_offset(self, down: QPointF) -> tuple[float, float]:
+        """Where the mouse took hold, from the south-west corner (m): the drag keeps it there."""
+        return down.x(), down.y()
 
     def _outline(self, painter, rect: QRectF) -> None:
         """Selection and refusal outlines on top of the body."""

@@ -155,7 +155,8 @@ class Format2Inspector:
     def _build_rack_groups(self) -> None:
         self.zone_box.setCheckable(True)
         self.zone_box.setObjectName("air_zone")
-        self.zone_box.clicked.connect(self._toggle_zone)
+        self.zone_box.clicked.connect(
+            lambda *_: self._toggle_face_zone("air_zone_m", self.zone_box.isChecked()))
         form = QFormLayout(self.zone_box)
         self._zone_rows(form, "air_zone", "air_zone_m", "rack")
         self.door_box.setCheckable(True)
@@ -203,7 +204,8 @@ class Format2Inspector:
         form.addRow("Returns at", self.unit_return)
         self.supply_zone = QCheckBox("only part of the front blows")
         self.supply_zone.setObjectName("supply_zone")
-        self.supply_zone.clicked.connect(self._toggle_supply_zone)
+        self.supply_zone.clicked.connect(
+            lambda *_: self._toggle_face_zone("supply_zone_m", self.supply_zone.isChecked()))
         form.addRow("Supply zone", self.supply_zone)
         self._zone_rows(form, "supply_zone", "supply_zone_m", "unit")
 
@@ -301,13 +303,12 @@ class Format2Inspector:
         doors = [side for side, box in self.doors.items() if box.isChecked()]
         self._execute(set_object(self.layout, self.item_id, f"set doors of {self.item_id}", doors=doors))
 
-    def _toggle_zone(self, *_) -> None:
-        on = self.zone_box.isChecked()
-        rack = self.layout.rack(self.item_id)
-        zone = FaceZone((0.0, float(rack.size_m[2])), face_width_m(rack.size_m, rack.facing)) if on else None
-        self._execute(commands.set_fields(self.layout, self.item_id,
-                                          f"{'add' if on else 'remove'} air zone of {self.item_id}",
-                                          air_zone_m=zone))
+    def _toggle_face_zone(self, attr: str, on: bool) -> None:
+        """Give a rack an air zone or a unit a supply zone (the whole face to start), or take it."""
+        _, obj, _ = commands.find_item(self.layout, self.item_id)
+        zone = FaceZone((0.0, float(obj.size_m[2])), face_width_m(obj.size_m, obj.facing)) if on else None
+        label = f"{'add' if on else 'remove'} {attr.replace('_m', '').replace('_', ' ')} of {self.item_id}"
+        self._execute(commands.set_fields(self.layout, self.item_id, label, **{attr: zone}))
 
     def _toggle_door(self, *_) -> None:
         on = self.door_box.isChecked()
@@ -316,12 +317,6 @@ class Format2Inspector:
         self._execute(commands.set_fields(self.layout, self.item_id,
                                           f"{'add' if on else 'remove'} rear door of {self.item_id}",
                                           rear_door=door))
-
-    def _toggle_supply_zone(self, *_) -> None:
-        on = self.supply_zone.isChecked()
-        unit = self.layout.unit(self.item_id)
-        zone = FaceZone((0.0, float(unit.size_m[2])), face_width_m(unit.size_m, unit.facing)) if on else None
-        self._execute(commands.set_fields(self.layout, self.item_id, supply_zone_m=zone))
 
     def _set_unit_kind(self) -> None:
         """Make a unit in-row (facing +y, front supply, rear return) or a floor unit again."""

@@ -70,41 +70,30 @@ def arrow(rect: QRectF, facing: str, scale: float = 0.22) -> QPolygonF:
     return QPolygonF([tip, c + side, c - side])
 
 
-class ObjectItem(pg.GraphicsObject):
-    """A plan rectangle (south-west corner at pos()) that drags, and resizes by its corner handle."""
+class ObjectItem(EquipmentItem):
+    """A plan rectangle (south-west corner at pos()) that drags like equipment, and resizes by
+    its corner handle; `mode` says which the current drag does."""
 
     def __init__(self, owner, item_id: str, resizable: bool, z_value: float):
-        super().__init__()
-        self.owner = owner
-        self.item_id = item_id
+        super().__init__(owner, item_id, (1.0, 1.0))
         self.resizable = resizable
-        self.size_m = (1.0, 1.0)
-        self.selected = False
-        self.refused: Optional[str] = None
         self.caption: list[str] = []
-        self._mode = "move"
+        self.mode = "move"
         self.z_value = z_value
         self.setZValue(z_value)
-        self.setCursor(Qt.OpenHandCursor)
 
     def set_rect(self, x0: float, y0: float, x1: float, y1: float) -> None:
-        if (x1 - x0, y1 - y0) != self.size_m:
-            self.prepareGeometryChange()
-            self.size_m = (x1 - x0, y1 - y0)
+        self.set_size((x1 - x0, y1 - y0))
         self.setPos(x0, y0)
         self.update()
 
     def set_flags(self, selected: bool, refused: Optional[str]) -> None:
         if (selected, refused) != (self.selected, self.refused):
-            self.selected, self.refused = selected, refused
             self.setZValue(self.z_value + (5 if selected or refused else 0))  # outline over racks
-            self.update()
+        super().set_flags(selected, refused)
 
     def body(self) -> QRectF:
         return QRectF(0, 0, *self.size_m)
-
-    def boundingRect(self) -> QRectF:
-        return self.body()
 
     def _handle(self) -> QRectF:
         w, h = self.size_m
@@ -112,33 +101,16 @@ class ObjectItem(pg.GraphicsObject):
         sx, sy = min(HANDLE_PX * pw, w / 2), min(HANDLE_PX * ph, h / 2)
         return QRectF(w - sx, h - sy, sx, sy)
 
-    def _view_point(self, ev) -> tuple[float, float]:
-        p = self.getViewBox().mapSceneToView(ev.scenePos())
-        return p.x(), p.y()
-
-    def mouseClickEvent(self, ev) -> None:
-        if ev.button() == Qt.LeftButton:
-            ev.accept()
-            self.owner.object_clicked(self.item_id)
-
-    def mouseDragEvent(self, ev) -> None:
-        if ev.button() != Qt.LeftButton:
-            ev.ignore()
-            return
-        ev.accept()
-        if ev.isStart():
-            down = ev.buttonDownPos()
-            self._mode = "resize" if self.resizable and self._handle().contains(down) else "move"
-            self._grab_m = (down.x(), down.y()) if self._mode == "move" else \
-                (down.x() - self.size_m[0], down.y() - self.size_m[1])
-            self.owner.object_drag_started(self.item_id)
-        x, y = self._view_point(ev)
-        point = (x - self._grab_m[0], y - self._grab_m[1])
-        self.owner.object_dragged(self.item_id, self._mode, point, ev.isFinish())
+    def grab_offset(self, down: QPointF) -> tuple[float, float]:
+        """A drag by the handle resizes (the north-east corner follows); elsewhere it moves."""
+        self.mode = "resize" if self.resizable and self._handle().contains(down) else "move"
+        if self.mode == "resize":
+            return down.x() - self.size_m[0], down.y() - self.size_m[1]
+        return down.x(), down.y()
 
     def _outline(self, painter, rect: QRectF) -> None:
         """The equipment's selection and refusal outlines, and the resize handle when selected."""
-        EquipmentItem._outline(self, painter, rect)
+        super()._outline(painter, rect)
         if self.selected and not self.refused and self.resizable:
             painter.setBrush(QBrush(SELECTED))
             painter.setPen(_cosmetic(QColor(40, 40, 40)))
@@ -241,14 +213,8 @@ class SensorItem(ObjectItem):
     def boundingRect(self) -> QRectF:
         return self.body().adjusted(-3, -3, 3, 3).united(self._text_rect())
 
-    def mouseDragEvent(self, ev) -> None:
-        if ev.button() != Qt.LeftButton:
-            ev.ignore()
-            return
-        ev.accept()
-        if ev.isStart():
-            self.owner.object_drag_started(self.item_id)
-        self.owner.object_dragged(self.item_id, "move", self._view_point(ev), ev.isFinish())
+    def grab_offset(self, down: QPointF) -> tuple[float, float]:
+        return 0.0, 0.0                    # the point follows the mouse
 
     def paint(self, painter, *args) -> None:
         body = self.body()

@@ -125,22 +125,29 @@ class Format2Layer:
             item.set_flags(item_id in selection, flash.get(item_id))
 
     # -- gestures ------------------------------------------------------------------------
-    def object_clicked(self, item_id: str) -> None:
-        self.view.select(item_id)
+    def item_clicked(self, item_id: str, adding: bool = False) -> None:
+        self.view.select(item_id)                # objects are selected one at a time
 
-    def object_drag_started(self, item_id: str) -> None:
+    def drag_started(self, item_id: str) -> None:
         self.view.select(item_id)
         self.dragging = item_id
 
-    def object_dragged(self, item_id: str, mode: str, point_m, finished: bool) -> None:
+    def drag_moved(self, item_id: str, corner_m) -> None:
+        self._dragged(item_id, corner_m, finished=False)
+
+    def drag_finished(self, item_id: str, corner_m) -> None:
+        self._dragged(item_id, corner_m, finished=True)
+
+    def _dragged(self, item_id: str, point_m, finished: bool) -> None:
+        """Preview a move or resize with the model's verdict; at the drop, hand on its command."""
         layout = self.view.layout
-        build = move_object if mode == "move" else resize_object
+        item = self.items[item_id]
+        build = move_object if item.mode == "move" else resize_object
         command = build(layout, item_id, point_m)
         moved = copy.copy(self._object(item_id))
         for name, value in command.changes.items():
             setattr(moved, name, value)
         x0, y0, x1, y1 = footprint_m(moved)
-        item = self.items[item_id]
         if finished:
             self.dragging = None
             item.set_flags(True, None)
@@ -152,7 +159,7 @@ class Format2Layer:
         problem = commands.problem(layout, command)
         item.set_rect(x0, y0, x1, y1)
         item.set_flags(True, problem)
-        verb = "to" if mode == "move" else "resized to"
+        verb = "to" if item.mode == "move" else "resized to"
         self.view.sigHint.emit(f"cannot place here: {problem}" if problem else
                                f"{item_id} {verb} x {x0:g}..{x1:g} m, y {y0:g}..{y1:g} m")
 
