@@ -293,3 +293,19 @@ def test_inspector_turns_a_unit_in_row_or_back(room):
     room.document.undo()
     assert isinstance(room.floor.items["IRC-B1"], InrowUnitItem)
     assert room.document.layout.unit("IRC-B1").return_ == "rear"
+
+
+def test_a_renamed_object_stays_selected(room):
+    room.floor.select("HAC-1")
+    name = room.inspector.format2.fields["containment_id"]
+    name.setText("A1")                                                # a rack's id
+    name.textEdited.emit("A1")
+    assert "duplicate" in name.problem
+    name.setText("HAC-A")
+    name.setModified(True)
+    name.editingFinished.emit()
+    assert [c.id for c in room.document.layout.containment] == ["HAC-A"]
+    assert room.floor.selection == ["HAC-A"] and "HAC-A" in room.floor.format2.items
+    assert room.inspector.format2.fields["containment_id"].text() == "HAC-A"
+    room.document.undo()
+    assert room.floor.selection == ["HAC-1"] and "HAC-A" not in room.floor.format2.items

@@ -49,6 +49,7 @@ class Format2Ops(QObject):
         d.sigChanged.connect(lambda *_: self._refresh())
         d.sigReplaced.connect(self._refresh)
         d.sigChanged.connect(lambda *_: window.section.set_layout(d.layout))
+        d.sigChanged.connect(self._follow_rename)
         d.sigReplaced.connect(lambda: window.section.set_layout(d.layout))
         window.section.set_layout(d.layout)
         window.solver.sigFinished.connect(self._on_solve_finished)
@@ -114,6 +115,11 @@ class Format2Ops(QObject):
             self.window.show_message(str(exc), True)
             return None
         return self._added(command.obj.id, self.window.document.execute(command))
+
+    def _follow_rename(self, event: str, command) -> None:
+        """A renamed object stays selected under its new (or, undone, its old) id."""
+        if isinstance(command, object_edits.SetObject) and "id" in command.changes:
+            self.window.floor.select(command.item_id if event == "undo" else command.changes["id"])
 
     def delete(self, obj_id: str) -> bool:
         ok = self.window.document.execute(object_edits.delete_object(self.layout, obj_id))
