@@ -309,3 +309,11 @@ def test_a_renamed_object_stays_selected(room):
     assert room.inspector.format2.fields["containment_id"].text() == "HAC-A"
     room.document.undo()
     assert room.floor.selection == ["HAC-1"] and "HAC-A" not in room.floor.format2.items
+
+
+def test_objects_stay_out_of_a_multiple_selection(room):
+    room.floor.select("beam-1")
+    click(room.floor, (1.5, 1.8), Qt.ControlModifier)                  # A1, with Ctrl
+    assert room.floor.selection == ["A1"]
+    click(room.floor, (2.1, 1.8), Qt.ControlModifier)
+    assert room.floor.selection == ["A1", "A2"]

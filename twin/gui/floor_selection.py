@@ -34,18 +34,20 @@ class SelectionMixin:
 
     def item_clicked(self, item_id: str, adding: bool = False) -> None:
         """A click selects one item; with Ctrl or Shift it adds it to (or takes it from) the selection."""
+        kept = [i for i in self.selection if i in self.items]     # objects are selected alone
         if not adding:
             self.select(item_id)
-        elif item_id in self.selection:
-            self.select_many([i for i in self.selection if i != item_id])
+        elif item_id in kept:
+            self.select_many([i for i in kept if i != item_id])
         else:
-            self.select_many(self.selection + [item_id])
+            self.select_many(kept + [item_id])
 
     def band_selected(self, rect: QRectF, adding: bool) -> None:
         """Select the items a rubber band touches (added to the selection with Ctrl or Shift)."""
         hit = [item_id for item_id, item in self.items.items()
                if rect.intersects(QRectF(item.pos().x(), item.pos().y(), *item.size_m))]
-        self.select_many((self.selection if adding else []) + hit)
+        kept = [i for i in self.selection if i in self.items] if adding else []
+        self.select_many(kept + hit)
 
     def _on_scene_clicked(self, ev) -> None:
         if not ev.isAccepted() and ev.button() == Qt.LeftButton:
