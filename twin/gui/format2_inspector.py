@@ -165,7 +165,7 @@ class Format2Inspector:
         form = QFormLayout(self.door_box)
         for name, label, optional in (("capacity_kw", "Capacity (kW)", False),
                                       ("water_supply_c", "Water supply (°C)", False),
-                                      ("approach_k", "Approach (K)", True)):
+                                      ("approach_k", "Approach (K)", False)):
             form.addRow(label, self._number(f"door_{name}", lambda v, n=name: commands.set_fields(
                 self.layout, self.item_id, f"set rear door of {self.item_id}",
                 rear_door=replace(self.layout.rack(self.item_id).rear_door, **{n: v})), optional))

@@ -64,7 +64,7 @@ OBJECT_TEMPLATES = (
                    lambda z: (0.0, AISLE_HEIGHT_M),
                    ("Containment: a roof at 2 m and doors at both ends of an aisle",
                     f"doors {DOOR_GAP_M:g} m off the floor; hot or cold in the inspector",
-                    "Edit › Contain Aisle fits one to selected racks")),
+                    "Edit › Contain as Hot/Cold Aisle fits one to selected racks")),
     ObjectTemplate("Temperature sensor 1 m above the floor", "S-", "sensor", (0.0, 0.0),
                    lambda z: (SENSOR_HEIGHT_M, SENSOR_HEIGHT_M),
                    ("Sensor: the model's air temperature at a point",
