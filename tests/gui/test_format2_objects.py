@@ -88,6 +88,11 @@ def test_add_drag_resize_and_undo_an_obstacle(room, qtbot):
         qtbot.keyClick(room, Qt.Key_Z, Qt.ControlModifier)
     assert [o.id for o in room.document.layout.obstacles] == ["beam-1"]
     assert "column-1" not in floor.format2.items
+    for _ in range(3):
+        qtbot.keyClick(room, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert obj(room, "column-1").box_m.extents() == ((6.3, 7.0), (4.3, 5.5), (0.0, 3.0))
+    item = floor.format2.items["column-1"]
+    assert (item.pos().x(), item.pos().y(), *item.size_m) == pytest.approx((6.3, 4.3, 0.7, 1.2))
 
 
 def test_a_drag_onto_a_rack_is_refused_and_springs_back(room):
