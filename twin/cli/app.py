@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     capacity_command.add_parsers(commands)
     from twin.liquid import command as liquid_command
     liquid_command.add_parsers(commands)
+    from twin.calibrate import command as calibrate_command
+    calibrate_command.add_parsers(commands)
     return parser
 
 
@@ -90,6 +92,9 @@ def main(argv=None) -> int:
         if args.command == "liquid":
             from twin.liquid import command as liquid_command
             return liquid_command.run(args)
+        if args.command == "calibrate":
+            from twin.calibrate import command as calibrate_command
+            return calibrate_command.run_calibrate(args)
         if args.command in ("cfd", "compare"):
             from twin.cfd import command as cfd_command
             return cfd_command.run(args)
