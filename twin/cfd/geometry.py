@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from twin.geometry import FlowPatch, SolverGeometry, solver_geometry
+from twin.geometry import FlowPatch, GeometryError, SolverGeometry, solver_geometry, tile_inflows
 
 AXIS = {"x": 0, "y": 1, "z": 2}
 C_MU = 0.09
@@ -136,7 +136,10 @@ def build_grid(layout, cell_m: float = 0.1) -> Grid:
     """Snap the layout's solver geometry (`twin.geometry`) to a `cell_m` grid; raise
     LayoutError where the case would be ill-posed."""
     _check_cell_count(layout, cell_m)
-    geo = solver_geometry(layout)
+    try:
+        geo = solver_geometry(layout)
+    except GeometryError as exc:          # a plenum whose supply reaches no tile
+        raise LayoutError(str(exc)) from None
     shape = tuple(max(1, snap(s, cell_m)) for s in geo.room_m)
     solid = np.zeros(shape, bool)
     boxes = []
@@ -192,7 +195,25 @@ def _patch(grid: Grid, p: FlowPatch, layout, air) -> Patch:
     return out
 
 
+def _add_plenum_tiles(grid: Grid, geo: SolverGeometry) -> None:
+    """A raised floor: one inlet patch per tile at the plenum model's flow (docs/cfd.md)."""
+    nx, ny, _ = grid.shape
+    centres = [(np.arange(n) + 0.5) * grid.cell_m for n in (nx, ny)]
+    try:
+        inflows = tile_inflows(geo, *centres, ~grid.solid[:, :, 0])
+    except GeometryError as exc:
+        raise LayoutError(str(exc)) from None
+    for k, mask, flow_m3s in inflows:
+        area = mask.sum() * grid.cell_m ** 2
+        grid.patches.append(Patch(f"tiles_{k}", "tile", "", 2, 0, 1, (0, 0), (nx, ny), flow_m3s,
+                                  (0.0, 0.0, flow_m3s / area), mask=mask,
+                                  supply_temp_c=geo.tile_temp_c))
+
+
 def _add_tile_patch(grid: Grid, geo: SolverGeometry) -> None:
+    if geo.plenum is not None:
+        _add_plenum_tiles(grid, geo)
+        return
     nx, ny, _ = grid.shape
     mask = np.zeros((nx, ny), bool)
     for (x0, x1), (y0, y1) in geo.tiles:

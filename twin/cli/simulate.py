@@ -5,7 +5,7 @@ import argparse
 import sys
 
 from twin.cli.common import (EXIT_CHECK, EXIT_INPUT, EXIT_OK, InputError, add_solve_options,
-                             check_outputs_to_stdout, load_layout_arg, write_output)
+                             STDOUT, check_outputs_to_stdout, load_layout_arg, write_output)
 from twin.cli.progress import Progress, sigint_flag
 from twin.wording import count
 
@@ -107,8 +107,13 @@ def _with_telemetry(layout, args):
 
 def _write_outputs(args, result, layout, metrics, power=None) -> None:
     """Write the --json and --csv outputs, if asked; unwritable paths are input errors."""
-    from twin.thermal.export import csv_text, json_text, result_to_dict
+    from twin.thermal.export import csv_text, json_text, result_to_dict, write_side_tables
     if args.json:
         write_output(args.json, json_text(result_to_dict(result, layout, metrics, power)))
     if args.csv:
         write_output(args.csv, csv_text(result, metrics))
+    if args.csv and args.csv != STDOUT:          # sensors, tiles, in-row units and doors
+        try:
+            write_side_tables(args.csv, result)
+        except OSError as exc:
+            raise InputError(f"cannot write next to {args.csv}: {exc.strerror or exc}") from None

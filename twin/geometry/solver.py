@@ -4,6 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+import numpy as np
+
+from twin.geometry.plenum import PlenumError, PlenumResult, solve_plenum
 from twin.model.layout import Layout
 from twin.model.objects import FaceZone, containment_panels
 
@@ -74,6 +77,8 @@ class SolverGeometry:
     tile_flow_m3s: float = 0.0            # floor units' supply through the tiles
     tile_temp_c: float = 0.0              # their flow-weighted supply temperature
     enclosures: list[tuple[str, Box3]] = field(default_factory=list)   # contained aisles
+    # With a raised floor: every tile's flow from the plenum model (None: uniform split).
+    plenum: Optional[PlenumResult] = None
 
     def solids_of(self, *kinds: str) -> list[Solid]:
         return [s for s in self.solids if s.kind in kinds]
@@ -142,7 +147,8 @@ def _unit_patches(geo: SolverGeometry, layout: Layout) -> None:
 def _solids(geo: SolverGeometry, layout: Layout) -> None:
     geo.solids += [Solid(r.id, "rack", _footprint(r)) for r in layout.racks]
     geo.solids += [Solid(u.id, "unit", _footprint(u)) for u in layout.cooling_units]
-    geo.solids += [Solid(o.id, "obstacle", o.box_m.extents()) for o in layout.obstacles]
+    geo.solids += [Solid(o.id, "obstacle", o.box_m.extents()) for o in layout.obstacles
+                   if not o.under_floor]      # under-floor ones shape the plenum flow only
     for c in layout.containment:
         for name, b in containment_panels(c, layout.room.size_m):
             geo.solids.append(Solid(f"{c.id} {name}", "panel", b.extents(), owner=c.id,
@@ -162,4 +168,39 @@ def solver_geometry(layout: Layout) -> SolverGeometry:
     if floor:
         geo.tile_temp_c = sum(u.airflow_m3s * u.supply_temp_c for u in floor) / geo.tile_flow_m3s
     geo.tiles = [(tuple(t.x_m), tuple(t.y_m)) for t in layout.tiles]
+    if layout.room.raised_floor is not None and geo.tile_flow_m3s > 0 and layout.tiles:
+        try:
+            geo.plenum = solve_plenum(layout)
+        except PlenumError as exc:
+            raise GeometryError(str(exc)) from None
     return geo
+
+
+def tile_inflows(geo: SolverGeometry, xc_m: np.ndarray, yc_m: np.ndarray,
+                 open_floor: np.ndarray) -> list[tuple[int, np.ndarray, float]]:
+    """A raised floor's tiles on a grid's floor cells: (tile index, cell mask, flow m3/s).
+
+    A tile takes the open floor cells whose centres lie in it. A tile with none
+    (a grid coarser than the tiles, or equipment over it) gives its flow to the
+    nearest tile that has cells, so the supply still enters in full and where
+    the plenum sends it.
+    """
+    taken = np.zeros(open_floor.shape, bool)
+    out, orphans = [], []
+    for k, t in enumerate(geo.plenum.tiles):
+        inside = (((xc_m >= t.x_m[0]) & (xc_m < t.x_m[1]))[:, None]
+                  & ((yc_m >= t.y_m[0]) & (yc_m < t.y_m[1]))[None, :]) & open_floor & ~taken
+        if inside.any():
+            taken |= inside
+            out.append((k, inside, t.flow_m3s))
+        elif t.flow_m3s > 0:
+            orphans.append(t)
+    if not out:
+        raise GeometryError("no open perforated tile on the grid: the cooling units' supply "
+                            "has nowhere to enter")
+    centres = np.array([geo.plenum.tiles[k].centre_m for k, _, _ in out])
+    for t in orphans:
+        near = int(np.argmin(np.hypot(*(centres - np.array(t.centre_m)).T)))
+        k, mask, q = out[near]
+        out[near] = (k, mask, q + t.flow_m3s)
+    return [item for item in out if item[2] > 0]

@@ -27,6 +27,11 @@ def format2_fields(layout: Layout) -> Iterator[tuple[str, int]]:
         for name in ("air_zone_m", "rear_door"):
             if getattr(rack, name) is not None:
                 yield f"racks[{i}].{name}", 2
+    if layout.room.raised_floor is not None:
+        yield "room.raised_floor", 2
+    for i, tile in enumerate(layout.tiles):
+        if tile.open_pct is not None:
+            yield f"tiles[{i}].open_pct", 2
     for name in ("obstacles", "containment", "sensors"):
         if getattr(layout, name):
             yield name, 2
@@ -39,6 +44,10 @@ def required_version(layout: Layout) -> int:
 
 def check_values(f: Findings, layout: Layout) -> None:
     """Schema checks of every format-2 value (an edited layout may hold anything)."""
+    if layout.room.raised_floor is not None:
+        check_values_of(f, layout.room.raised_floor, keys.RAISED_FLOOR_KEYS, "room.raised_floor")
+    for i, tile in enumerate(layout.tiles):
+        check_values_of(f, tile, schema.TILE_KEYS, f"tiles[{i}]")
     for i, u in enumerate(layout.cooling_units):
         if u.supply_zone_m is not None:
             check_values_of(f, u.supply_zone_m, keys.ZONE_KEYS, f"cooling_units[{i}].supply_zone_m")
@@ -118,6 +127,29 @@ def _outside(box: Box, size_m) -> str:
     return ""
 
 
+def _check_under_floor(f: Findings, layout: Layout) -> None:
+    """Under-floor obstacles lie in the plenum: below z = 0, above its bottom, inside the room."""
+    plenum = layout.room.raised_floor
+    for i, ob in enumerate(layout.obstacles):
+        if not ob.under_floor:
+            continue
+        field, (z0, z1) = f"obstacles[{i}].box_m", ob.box_m.z_m
+        if plenum is None:
+            f.error(f"{field}.z", f'obstacle "{ob.id}" spans z {z0:g}..{z1:g} m, below the floor; '
+                    "only a room with room.raised_floor has space under it")
+        elif z1 > TOLERANCE_M:
+            f.error(f"{field}.z", f'obstacle "{ob.id}" spans z {z0:g}..{z1:g} m, through the '
+                    "floor; an under-floor obstacle ends at z = 0 (split it in two)")
+        elif z0 < -plenum.height_m - TOLERANCE_M:
+            f.error(f"{field}.z", f'obstacle "{ob.id}" spans z {z0:g}..{z1:g} m, below the '
+                    f"{plenum.height_m:g} m deep plenum (z {-plenum.height_m:g}..0 m)")
+        else:
+            flat = Box(ob.box_m.x_m, ob.box_m.y_m, (0.0, 0.0))
+            bad = _outside(flat, layout.room.size_m)
+            if bad:
+                f.error(field, f'obstacle "{ob.id}" {bad}')
+
+
 def check_geometry(f: Findings, layout: Layout) -> None:
     """Obstacles, aisles and sensors in the room; no solid shares volume with a rack or unit."""
     _check_units(f, layout)
@@ -125,8 +157,9 @@ def check_geometry(f: Findings, layout: Layout) -> None:
         if rack.air_zone_m is not None:
             _check_zone(f, rack.air_zone_m, rack.size_m, rack.facing, f"racks[{i}].air_zone_m")
     size = layout.room.size_m
+    _check_under_floor(f, layout)
     solids = [(f"obstacles[{i}].box_m", f'obstacle "{o.id}"', o.box_m)
-              for i, o in enumerate(layout.obstacles)]
+              for i, o in enumerate(layout.obstacles) if not o.under_floor]
     for i, c in enumerate(layout.containment):
         aisle = Box(c.aisle_m.x_m, c.aisle_m.y_m, (0.0, c.height_m))
         bad = _outside(aisle, size)

@@ -87,7 +87,10 @@ def _section(name: str, items: list, render) -> list[str]:
 
 
 def _tile(tile: Any) -> list[str]:
-    return [f"  - area_m: {{x: {flow(tile.x_m)}, y: {flow(tile.y_m)}}}"]
+    out = [f"  - area_m: {{x: {flow(tile.x_m)}, y: {flow(tile.y_m)}}}"]
+    if tile.open_pct is not None:
+        out.append(f"    open_pct: {number(tile.open_pct)}")
+    return out
 
 
 def dump_layout(layout: Layout) -> str:
@@ -103,6 +106,7 @@ def dump_layout(layout: Layout) -> str:
         out.append(f"ashrae_class: {text(layout.ashrae_class)}")
     out += ["room:", f"  size_m: {flow(layout.room.size_m)}",
             f"  tile_m: {number(layout.room.tile_m)}"]
+    out += dump_v2.room_lines(layout.room)
     out += ["air:", f"  density_kgm3: {number(layout.air.density_kgm3)}",
             f"  cp_jkgk: {number(layout.air.cp_jkgk)}"]
     out += _section("cooling_units", layout.cooling_units, dump_v2.unit_lines)

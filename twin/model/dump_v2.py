@@ -17,6 +17,11 @@ def _sub(name: str, obj: Optional[Any], table: tuple, indent: str = "    ") -> l
     return [] if obj is None else [f"{indent}{name}: {_flow_map(obj, table)}"]
 
 
+def room_lines(room: Any) -> list[str]:
+    """The room's raised floor (nothing without one)."""
+    return _sub("raised_floor", room.raised_floor, keys.RAISED_FLOOR_KEYS, indent="  ")
+
+
 def unit_lines(unit: Any) -> list[str]:
     return dump._item(unit, schema.UNIT_KEYS) + _sub("supply_zone_m", unit.supply_zone_m,
                                                      keys.ZONE_KEYS)

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from twin.model.electrical import PowerChain
     from twin.model.liquid import Liquid
     from twin.model.network import Network
-    from twin.model.objects import Containment, FaceZone, Obstacle, RearDoor, Sensor
+    from twin.model.objects import Containment, FaceZone, Obstacle, RaisedFloor, RearDoor, Sensor
     from twin.model.telemetry import TelemetryMap
 
 FACINGS = ("+x", "-x", "+y", "-y")
@@ -40,6 +40,7 @@ class Air:
 class Room:
     size_m: tuple[float, float, float]
     tile_m: float = 0.6
+    raised_floor: Optional["RaisedFloor"] = None   # format 2: a plenum feeds the tiles
 
 
 @dataclass
@@ -71,6 +72,13 @@ class CoolingUnit:
 class TileArea:
     x_m: tuple[float, float]
     y_m: tuple[float, float]
+    open_pct: Optional[float] = None         # format 2: perforation (None: 25 %)
+
+    @property
+    def open_share(self) -> float:
+        """Open fraction (0..1) of the tiles' area."""
+        from twin.model.objects import TILE_OPEN_PCT
+        return float(TILE_OPEN_PCT if self.open_pct is None else self.open_pct) / 100.0
 
     @property
     def area_m2(self) -> float:

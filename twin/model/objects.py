@@ -14,6 +14,7 @@ UNIT_KINDS = ("crah", "inrow")
 SUPPLIES = ("front",)
 SENSOR_KINDS = ("air_temperature",)
 PANEL_M = 0.1          # containment panels are this thick, just outside the aisle
+TILE_OPEN_PCT = 25.0   # a perforated tile's open area when the file gives none
 
 
 @dataclass
@@ -28,10 +29,21 @@ class Box:
 
 
 @dataclass
+class RaisedFloor:
+    """A plenum of `height_m` under the floor that feeds the tiles (floor z = 0, plenum below)."""
+    height_m: float
+
+
+@dataclass
 class Obstacle:
     """A solid, impermeable, adiabatic box (a beam, a duct, a containment panel)."""
     id: str
     box_m: Box
+
+    @property
+    def under_floor(self) -> bool:
+        """True for a box that reaches below the floor (z < 0): it blocks the plenum, not the room."""
+        return self.box_m.z_m[0] < -1e-6
 
 
 @dataclass

@@ -41,12 +41,12 @@ def _items(r: _Reader, doc: YMap, key: str, what: str):
 
 
 def _tile(r: _Reader, item: YMap, field: str) -> TileArea:
-    r.values(item, schema.TILE_KEYS, field)
+    extras = r.values(item, schema.TILE_KEYS, field)
     sub = f"{field}.area_m"
     if "area_m" not in item:
         raise r.fail(item.line, sub, 'missing required key "area_m" (e.g. {x: [2.4, 6.0], y: [3.0, 4.2]})')
     area = r.mapping(item["area_m"], item.value_lines["area_m"], sub, "x and y extents")
-    return TileArea(**r.values(area, schema.AREA_KEYS, sub))
+    return TileArea(**r.values(area, schema.AREA_KEYS, sub), **extras)
 
 
 def build_layout(doc: Any, path: Optional[str]) -> tuple[Layout, dict[str, int]]:
@@ -63,6 +63,7 @@ def build_layout(doc: Any, path: Optional[str]) -> tuple[Layout, dict[str, int]]
         raise r.fail(doc.line, "room", 'missing required key "room" (e.g. room: {size_m: [10.8, 7.2, 3.0]})')
     room_map = r.mapping(doc["room"], doc.value_lines["room"], "room", "size_m and tile_m")
     room = Room(**r.values(room_map, schema.ROOM_KEYS, "room"))
+    room.raised_floor = parse_v2.raised_floor(r, room_map)
     air = Air()
     if doc.get("air") is not None:
         air_map = r.mapping(doc["air"], doc.value_lines["air"], "air", "density_kgm3 and cp_jkgk")

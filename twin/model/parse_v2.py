@@ -1,4 +1,5 @@
-"""Reading the format-2 keys: obstacles, containment, in-row units, air zones, rear doors, sensors.
+"""Reading the format-2 keys: obstacles, containment, in-row units, air zones, rear doors,
+sensors, the raised floor.
 
 Same reader as format 1: the first bad value stops with `file:line: field: message`.
 """
@@ -8,7 +9,8 @@ from typing import Optional
 
 from twin.model import schema, schema_v2 as keys
 from twin.model.layout import CoolingUnit, Rack
-from twin.model.objects import (Aisle, Box, Containment, FaceZone, Obstacle, RearDoor, Sensor)
+from twin.model.objects import (Aisle, Box, Containment, FaceZone, Obstacle, RaisedFloor, RearDoor,
+                                Sensor)
 from twin.model.reader import Reader, items
 from twin.model.yamlio import YMap
 
@@ -74,3 +76,11 @@ def containment(r: Reader, doc: YMap) -> list[Containment]:
 def sensors(r: Reader, doc: YMap) -> list[Sensor]:
     return [Sensor(**r.values(m, keys.SENSOR_KEYS, f))
             for f, _, m in items(r, doc, "sensors", "", "sensors")]
+
+
+def raised_floor(r: Reader, room: YMap) -> Optional[RaisedFloor]:
+    """`room.raised_floor: {height_m: 0.6}`: the plenum under the floor (None without one)."""
+    sub = _sub(r, room, "raised_floor", "room", "height_m such as {height_m: 0.6}")
+    if sub is None:
+        return None
+    return RaisedFloor(**r.values(sub, keys.RAISED_FLOOR_KEYS, "room.raised_floor"))

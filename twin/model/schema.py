@@ -248,6 +248,7 @@ HEIGHT_U = Integer(1.0, upper=100.0)
 ROOM_KEYS = (
     Key("size_m", Vector(3, POSITIVE)),
     Key("tile_m", Number(0.0, strict=True, upper=10.0), required=False, default=0.6),
+    Key("raised_floor", None, required=False),
 )
 AIR_KEYS = (
     Key("density_kgm3", AIR_DENSITY_KGM3, required=False, default=1.19),
@@ -267,7 +268,8 @@ UNIT_KEYS = (
     Key("supply", Choice(SUPPLIES), required=False),
     Key("supply_zone_m", None, required=False),
 )
-TILE_KEYS = (Key("area_m", None),)
+TILE_KEYS = (Key("area_m", None), Key("open_pct", Number(0.0, strict=True, upper=100.0),
+                                      required=False))
 AREA_KEYS = (
     Key("x", Interval(), attr="x_m"),
     Key("y", Interval(), attr="y_m"),

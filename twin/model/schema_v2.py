@@ -72,6 +72,9 @@ DOOR_KEYS = (
     Key("water_supply_c", Number()),
     Key("approach_k", NON_NEGATIVE, required=False),
 )
+RAISED_FLOOR_KEYS = (
+    Key("height_m", Number(0.0, strict=True, upper=3.0)),   # plenum depth
+)
 SENSOR_KEYS = (
     Key("id", Text(nonempty=True)),
     Key("kind", Choice(SENSOR_KINDS), required=False, default="air_temperature"),

@@ -20,6 +20,10 @@ RACK_FIELDS = (
 )
 UNIT_FIELDS = ("state", "return_temp_c", "load_kw")
 SENSOR_COLUMNS = ("sensor_id", "kind", "x_m", "y_m", "z_m", "value_c")
+TILE_COLUMNS = ("tile_area", "x0_m", "x1_m", "y0_m", "y1_m", "open_pct", "open_m2", "flow_m3s",
+                "pressure_pa")
+COOLING_COLUMNS = ("kind", "id", "state", "supply_temp_c", "return_temp_c", "load_kw",
+                   "airflow_m3s")
 CSV_COLUMNS = (
     "rack_id", "power_kw", "airflow_m3s", "inlet_mean_c", "inlet_max_c",
     "inlet_lower_c", "inlet_middle_c", "inlet_upper_c", "exhaust_mean_c",
@@ -69,6 +73,8 @@ def result_to_dict(result, layout, metrics, power=None) -> dict:
             data["racks"][rid]["door_kw"] = float(r.door_kw)
     if result.sensors:
         data["sensors"] = sensors_to_dict(result)
+    if getattr(result, "tiles", ()):
+        data["tiles"] = tiles_to_list(result)
     if power is not None:
         from twin.power.report import power_to_dict
         data["power"] = power_to_dict(power)
@@ -87,8 +93,9 @@ def _rack_dict(rack) -> dict:
 
 
 def _unit_dict(unit) -> dict:
-    """A cooling unit's contract fields plus supply temperature and airflow."""
-    return {"state": str(unit.state), "return_temp_c": float(unit.return_temp_c),
+    """A cooling unit's contract fields plus kind, supply temperature and airflow."""
+    return {"state": str(unit.state), "kind": str(unit.kind),
+            "return_temp_c": float(unit.return_temp_c),
             "load_kw": float(unit.load_kw), "supply_temp_c": float(unit.supply_temp_c),
             "airflow_m3s": float(unit.airflow_m3s),
             **({"return_se_k": float(unit.return_se_k)} if math.isfinite(unit.return_se_k) else {})}
@@ -100,21 +107,53 @@ def sensors_to_dict(result) -> dict:
                   "value_c": float(s.value_c)} for sid, s in result.sensors.items()}
 
 
-def sensors_csv_path(path) -> Path:
-    """Where the sensor table goes next to a results CSV: `results.csv` -> `results-sensors.csv`."""
+def tiles_to_list(result) -> list:
+    """A raised floor's tiles in layout order: area index, extents, open area, flow, pressure."""
+    return [{"tile_area": int(t.area), "x_m": [float(v) for v in t.x_m],
+             "y_m": [float(v) for v in t.y_m], "open_pct": float(t.open_pct),
+             "open_m2": float(t.open_m2), "flow_m3s": float(t.flow_m3s),
+             "pressure_pa": float(t.pressure_pa)} for t in result.tiles]
+
+
+def sensors_csv_path(path, part: str = "sensors") -> Path:
+    """Where a side table goes next to a results CSV: `results.csv` -> `results-sensors.csv`."""
     target = Path(path)
-    return target.with_name(f"{target.stem}-sensors{target.suffix or '.csv'}")
+    return target.with_name(f"{target.stem}-{part}{target.suffix or '.csv'}")
+
+
+def _write_rows(path, columns, rows) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([[_csv_cell(v) for v in row] for row in rows])
+    write_text_atomic(path, buffer.getvalue())
 
 
 def write_sensors_csv(path, result) -> None:
     """Write one row per sensor (id, kind, x, y, z, modelled value) atomically."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(SENSOR_COLUMNS)
-    for sid, item in sensors_to_dict(result).items():
-        writer.writerow([sid, item["kind"]] + [_csv_cell(v) for v in item["position_m"]]
-                        + [_csv_cell(item["value_c"])])
-    write_text_atomic(path, buffer.getvalue())
+    _write_rows(path, SENSOR_COLUMNS, [[sid, item["kind"], *item["position_m"], item["value_c"]]
+                                       for sid, item in sensors_to_dict(result).items()])
+
+
+def write_tiles_csv(path, result) -> None:
+    """Write one row per raised-floor tile (`TILE_COLUMNS`) atomically."""
+    _write_rows(path, TILE_COLUMNS, [[t["tile_area"], *t["x_m"], *t["y_m"], t["open_pct"],
+                                      t["open_m2"], t["flow_m3s"], t["pressure_pa"]]
+                                     for t in tiles_to_list(result)])
+
+
+def cooling_rows(result) -> list:
+    """Cooling units (kind crah or inrow) and rear doors (kind rear_door, id of its rack)."""
+    rows = [[u.kind, uid, u.state, u.supply_temp_c, u.return_temp_c, u.load_kw, u.airflow_m3s]
+            for uid, u in result.cooling_units.items()]
+    return rows + [["rear_door", rid, "", float("nan"), r.exhaust_mean_c, r.door_kw, r.airflow_m3s]
+                   for rid, r in result.racks.items() if r.door_kw]
+
+
+def has_format2_cooling(result) -> bool:
+    """Whether the result holds in-row units or rear doors (they get their own CSV)."""
+    return (any(u.kind == "inrow" for u in result.cooling_units.values())
+            or any(r.door_kw for r in result.racks.values()))
 
 
 def metrics_to_dict(metrics) -> dict:
@@ -176,11 +215,26 @@ def csv_rows(result, metrics) -> list[dict]:
 def write_csv(path, result, metrics=None) -> None:
     """Write one row per rack to `path` atomically; NaN becomes an empty cell.
 
-    A result with sensors also gets `<stem>-sensors.csv` next to it (`sensors_csv_path`).
+    Next to it (`sensors_csv_path`): `<stem>-sensors.csv` with sensors, `<stem>-tiles.csv`
+    with a raised floor, `<stem>-cooling.csv` with in-row units or rear doors.
     """
     write_text_atomic(path, csv_text(result, metrics))
+    write_side_tables(path, result)
+
+
+def write_side_tables(path, result) -> list[Path]:
+    """The format-2 tables next to a results CSV (`sensors_csv_path`); the paths written."""
+    out = []
     if getattr(result, "sensors", None):
-        write_sensors_csv(sensors_csv_path(path), result)
+        out.append(sensors_csv_path(path))
+        write_sensors_csv(out[-1], result)
+    if getattr(result, "tiles", ()):
+        out.append(sensors_csv_path(path, "tiles"))
+        write_tiles_csv(out[-1], result)
+    if has_format2_cooling(result):
+        out.append(sensors_csv_path(path, "cooling"))
+        _write_rows(out[-1], COOLING_COLUMNS, cooling_rows(result))
+    return out
 
 
 def csv_text(result, metrics=None) -> str:
@@ -205,6 +259,7 @@ def format_report(result, layout, metrics, power=None) -> str:
     lines = [f"{layout_label(result, layout)} ({result.model} thermal model)", ""]
     lines += _rack_table(result, metrics) + [""]
     lines += _unit_table(result) + [""]
+    lines += _tile_table(result)
     lines += _sensor_table(result)
     doors = getattr(result, "door_kw", 0.0)
     lines.append(f"Energy balance: IT load {_num(result.it_power_kw, 1)} kW, removed "
@@ -260,12 +315,30 @@ def _rack_table(result, metrics) -> list[str]:
 def _unit_table(result) -> list[str]:
     """Cooling unit rows: state, supply and return temperature, heat removed."""
     width = max([12] + [len(uid) for uid in result.cooling_units])
-    lines = [f"{'cooling unit':<{width}}  {'state':<8} {'supply °C':>9} "
+    lines = [f"{'cooling unit':<{width}}  {'kind':<6} {'state':<8} {'supply °C':>9} "
              f"{'return °C':>9} {'load kW':>8}"]
     for uid, u in result.cooling_units.items():
-        lines.append(f"{uid:<{width}}  {u.state:<8} {_num(u.supply_temp_c, 1):>9} "
+        lines.append(f"{uid:<{width}}  {u.kind:<6} {u.state:<8} {_num(u.supply_temp_c, 1):>9} "
                      f"{_num(u.return_temp_c, 1):>9} {_num(u.load_kw, 1):>8}")
     return lines
+
+
+def _tile_table(result) -> list[str]:
+    """Raised floor: per tile area, its tiles' flow (total, least, most) and plenum pressure."""
+    tiles = getattr(result, "tiles", ())
+    if not tiles:
+        return []
+    lines = [f"{'tile area':<9}  {'tiles':>5} {'open %':>6} {'flow m3/s':>9} {'least':>7} "
+             f"{'most':>7} {'plenum Pa':>9}"]
+    for area in sorted({t.area for t in tiles}):
+        mine = [t for t in tiles if t.area == area]
+        flows = [t.flow_m3s for t in mine]
+        pressures = [t.pressure_pa for t in mine if math.isfinite(t.pressure_pa)]
+        pa = sum(pressures) / len(pressures) if pressures else float("nan")
+        lines.append(f"{f'tiles[{area}]':<9}  {len(mine):>5} {_num(mine[0].open_pct, 0):>6} "
+                     f"{_num(sum(flows), 3):>9} {_num(min(flows), 3):>7} {_num(max(flows), 3):>7} "
+                     f"{_num(pa, 2):>9}")
+    return lines + [""]
 
 
 def _sensor_table(result) -> list[str]:

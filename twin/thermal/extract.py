@@ -69,7 +69,8 @@ def unit_figures(T: np.ndarray, grid: Grid, layout: Layout) -> dict[str, UnitRes
             t_ret, load_kw = float("nan"), 0.0
         out[unit.id] = UnitResult(unit.id, unit.state, t_ret, load_kw,
                                   float(unit.supply_temp_c),
-                                  float(unit.airflow_m3s) if unit.running else 0.0)
+                                  float(unit.airflow_m3s) if unit.running else 0.0,
+                                  kind="inrow" if unit.inrow else "crah")
     return out
 
 
@@ -124,6 +125,12 @@ def cell_velocities(u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
                      0.5 * (w[:, :, 1:] + w[:, :, :-1])], axis=-1)
 
 
+def _tile_flows(grid: Grid) -> tuple:
+    """The plenum model's tile flows (empty without a raised floor)."""
+    plenum = grid.geometry.plenum if grid.geometry is not None else None
+    return plenum.tiles if plenum is not None else ()
+
+
 def assemble_result(layout: Layout, grid: Grid, T: np.ndarray, vel: np.ndarray, *,
                     model: str, seconds: float, iterations: int = 0,
                     converged: bool = True, notes=(), uncertainty_k=None,
@@ -150,6 +157,6 @@ def assemble_result(layout: Layout, grid: Grid, T: np.ndarray, vel: np.ndarray, 
         racks=racks, cooling_units=units,
         it_power_kw=float(layout.it_power_kw),
         removed_kw=float(sum(u.load_kw for u in units.values())) + door_kw, door_kw=door_kw,
-        sensors=sensor_values(T, grid, layout),
+        sensors=sensor_values(T, grid, layout), tiles=_tile_flows(grid),
         temperature_c=T_out, velocity_ms=vel_out, iterations=iterations,
         converged=converged, notes=tuple(notes), stop_reason=stop_reason)

@@ -16,7 +16,8 @@ import numpy as np
 
 from twin.model import limits
 from twin.model.errors import LayoutError
-from twin.geometry import FlowPatch, GeometryError, Solid, SolverGeometry, solver_geometry
+from twin.geometry import (FlowPatch, GeometryError, Solid, SolverGeometry, solver_geometry,
+                           tile_inflows)
 from twin.model.layout import Layout
 
 PATCH_KINDS = ("tile", "rack_front", "rack_rear", "unit_return", "unit_supply")
@@ -178,7 +179,10 @@ def _side_faces(box, axis: int, side: int, shape, fluid):
 def build_grid(layout: Layout, cell_m: float = 0.2) -> Grid:
     """Voxelise the room's solver geometry (`twin.geometry`) on a grid of about `cell_m`."""
     shape = grid_shape(layout, cell_m)
-    geo = solver_geometry(layout)
+    try:
+        geo = solver_geometry(layout)
+    except GeometryError as exc:          # a plenum whose supply reaches no tile
+        raise GridError(str(exc)) from None
     size = geo.room_m
     spacing = tuple(s / n for s, n in zip(size, shape))
     blocked = []
@@ -280,6 +284,9 @@ def _add_tile_patch(grid: Grid, geo: SolverGeometry) -> None:
     if supply_m3s <= 0:
         return
     xc, yc = grid.cell_centres_m(0), grid.cell_centres_m(1)
+    if geo.plenum is not None:
+        _add_plenum_tiles(grid, geo, xc, yc)
+        return
     covered = np.zeros(grid.shape[:2], dtype=bool)
     for (x0, x1), (y0, y1) in geo.tiles:
         covered |= ((xc[:, None] >= x0) & (xc[:, None] <= x1)
@@ -292,3 +299,17 @@ def _add_tile_patch(grid: Grid, geo: SolverGeometry) -> None:
     area = grid.face_area_m2(2)
     vel = supply_m3s / (area * len(ij))
     grid.patches.append(Patch("tile", "tiles", 2, faces, faces.copy(), vel, area, geo.tile_temp_c))
+
+
+def _add_plenum_tiles(grid: Grid, geo: SolverGeometry, xc, yc) -> None:
+    """A raised floor: one inflow patch per tile, at the flow the plenum model gives it."""
+    area = grid.face_area_m2(2)
+    try:
+        inflows = tile_inflows(geo, xc, yc, grid.fluid[:, :, 0])
+    except GeometryError as exc:
+        raise GridError(str(exc)) from None
+    for k, mask, flow_m3s in inflows:
+        ij = np.argwhere(mask)
+        faces = np.column_stack([ij, np.zeros(len(ij), int)])
+        grid.patches.append(Patch("tile", f"tile {k}", 2, faces, faces.copy(),
+                                  flow_m3s / (area * len(ij)), area, geo.tile_temp_c))

@@ -30,6 +30,7 @@ class UnitResult:
     supply_temp_c: float
     airflow_m3s: float
     return_se_k: float = float("nan")       # standard error of the averaged return (accurate model)
+    kind: str = "crah"       # crah (floor supply) | inrow
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class ThermalResult:
     stop_reason: str = ""    # accurate model: "uncertainty", "steady" or "iteration cap"
     sensors: dict = field(default_factory=dict)   # sensor id -> SensorResult
     door_kw: float = 0.0     # heat removed by rear doors (included in removed_kw)
+    # Raised floor: every tile's flow and plenum pressure (twin.geometry.TileFlow), layout order.
+    tiles: tuple = ()
 
     @property
     def uncertainty_k(self) -> float:
