@@ -256,7 +256,8 @@ def _tile_setup(layout: Layout, pl: _Plenum):
             labels = pl.labels[tuple(cells.T)]
             part = int(np.bincount(labels).argmax())
             cells = cells[labels == part]
-        open_m2 = layout.tiles[a].open_share * (area - covered) if len(cells) else 0.0
+        uncovered = area - covered if area - covered > 1e-9 * area else 0.0
+        open_m2 = layout.tiles[a].open_share * uncovered if len(cells) else 0.0
         out.append((a, xs, ys, open_m2, cells, part))
     return out
 
