@@ -241,3 +241,38 @@ def test_the_bundled_raised_floor_hall_loads_and_simulates_with_the_preview():
     assert abs(result.energy_error_pct) < 1e-4
     flows = np.array([t.flow_m3s for t in result.tiles])
     assert flows.min() > 0 and len(result.sensors) == 4
+
+
+def test_the_report_shows_tile_flows_sensors_and_both_states(tmp_path, capsys):
+    import json
+    import re
+    from twin.cli import main
+    out = tmp_path / "rep"
+    main(["report", "raised_floor_hall", "--fail", "CRAH-2", "--model", "preview", "--cell-m",
+          "0.3", "--out", str(out)])
+    data = json.loads((out / "report.json").read_text())
+    base, scen = data["baseline"], data["scenario"]
+    assert math.fsum(t["flow_m3s"] for t in base["tiles"]) == pytest.approx(9.6, rel=1e-12)
+    assert math.fsum(t["flow_m3s"] for t in scen["tiles"]) == pytest.approx(4.8, rel=1e-12)
+    html = (out / "report.html").read_text()
+    section = html[html.index("<h2>Air side"):html.index("<h2>", html.index("<h2>Air side") + 1)]
+    text = re.sub(r"<[^>]+>", " ", section)
+    total = math.fsum(t["flow_m3s"] for t in base["tiles"] if t["tile_area"] == 0)
+    assert f"{total:.3f}" in text and "Raised-floor tiles" in text
+    assert all(sid in text for sid in base["sensors"])
+
+
+def test_simulate_csv_writes_the_tile_and_cooling_tables_next_to_it(tmp_path, capsys):
+    from twin.cli import main
+    main(["simulate", "raised_floor_hall", "--model", "preview", "--cell-m", "0.3",
+          "--csv", str(tmp_path / "r.csv")])
+    tiles = (tmp_path / "r-tiles.csv").read_text().splitlines()
+    assert len(tiles) == 25 and (tmp_path / "r-sensors.csv").exists()
+    flows = [float(row.split(",")[7]) for row in tiles[1:]]
+    assert sum(flows) == pytest.approx(9.6, abs=1e-3)          # four decimals per tile
+    main(["simulate", "contained_inrow_room", "--model", "preview", "--cell-m", "0.3",
+          "--csv", str(tmp_path / "c.csv")])
+    rows = (tmp_path / "c-cooling.csv").read_text().splitlines()
+    kinds = [row.split(",")[0] for row in rows[1:]]
+    assert rows[0] == "kind,id,state,supply_temp_c,return_temp_c,load_kw,airflow_m3s"
+    assert kinds.count("inrow") == 4 and kinds.count("rear_door") == 2

@@ -11,6 +11,7 @@ import base64
 
 import twin
 from twin.report import sections
+from twin.report.airside import section as airside_section
 from twin.report.capacity import section as capacity_section
 from twin.report.liquid import section as liquid_section
 from twin.report.findings import findings
@@ -63,6 +64,7 @@ def render(study, vector: bool = True) -> str:
              f" · generated {esc(_when(d['generated_utc']))}</p>",
              _model_banner(d), _verdict(d), _key_figures(d),
              sections.maps(d, figure), sections.racks(d, figure), sections.units(d),
+             airside_section(d, sections.table),
              sections.ride(d, figure), sections.power(d),
              liquid_section(d, sections.table), capacity_section(d, sections.table, figure),
              sections.assumptions(d), _about(d),
