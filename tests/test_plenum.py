@@ -276,3 +276,17 @@ def test_simulate_csv_writes_the_tile_and_cooling_tables_next_to_it(tmp_path, ca
     kinds = [row.split(",")[0] for row in rows[1:]]
     assert rows[0] == "kind,id,state,supply_temp_c,return_temp_c,load_kw,airflow_m3s"
     assert kinds.count("inrow") == 4 and kinds.count("rear_door") == 2
+
+
+def test_editing_open_pct_rewrites_only_that_value_in_a_hand_written_file(tmp_path):
+    path = tmp_path / "hall.yaml"
+    text = _text(obstacles="[]").replace("  raised_floor: {height_m: 0.6}",
+                                         "  raised_floor: {height_m: 0.6}   # 600 mm plenum")
+    path.write_text(text)
+    layout = load_layout(str(path))
+    layout.tiles[1].open_pct = 56
+    layout.room.raised_floor.height_m = 0.45
+    save_layout(layout, str(path))
+    expected = (text.replace("    open_pct: 25\nracks", "    open_pct: 56\nracks")
+                .replace("{height_m: 0.6}", "{height_m: 0.45}"))
+    assert path.read_text() == expected
