@@ -24,7 +24,7 @@ from scipy.sparse.linalg import spsolve
 
 from twin.model.layout import Layout
 
-CD_TILE = 0.65            # discharge coefficient of a perforated tile (ASHRAE Fundamentals)
+CD_TILE = 0.65            # discharge coefficient of a perforated tile (docs/thermal.md)
 AIR_VISCOSITY_PAS = 1.81e-5   # dynamic viscosity of air near 20 degC
 MAX_CELLS = 120_000       # plenum cells at most (the cell grows in very large halls)
 MAX_ITERATIONS = 200
@@ -162,7 +162,6 @@ class _Flow:
 
     def __init__(self, pl: _Plenum):
         self.pl = pl
-        nx, ny = pl.shape
         self.index = -np.ones(pl.shape, int)
         self.open = np.argwhere(pl.free_m > 0)
         self.index[tuple(self.open.T)] = np.arange(len(self.open))
