@@ -290,3 +290,15 @@ def test_editing_open_pct_rewrites_only_that_value_in_a_hand_written_file(tmp_pa
     expected = (text.replace("    open_pct: 25\nracks", "    open_pct: 56\nracks")
                 .replace("{height_m: 0.6}", "{height_m: 0.45}"))
     assert path.read_text() == expected
+
+
+def test_the_accurate_model_takes_the_tiles_mean_speed_for_its_inflow_turbulence():
+    from twin.thermal.grid import build_grid
+    from twin.thermal.rans_setup import Geometry
+    layout = room(west=25, east=40, obstacles=PIPES)
+    grid = build_grid(layout, 0.3)
+    geo = Geometry(grid, layout)
+    tiles = grid.patches_of("tile")
+    speeds = [abs(p.velocity_ms) for p in tiles]
+    assert min(speeds) < geo.tile_speed_ms < max(speeds)
+    assert geo.tile_speed_ms == pytest.approx(3.0 / sum(p.area_m2 for p in tiles))
