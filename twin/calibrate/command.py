@@ -38,6 +38,8 @@ def add_parsers(commands) -> None:
     add_check_option(cal, "a held-out reading is off by more than 0.5 K after the fit")
     cal.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                      help="show tracebacks of internal errors")
+    from twin.calibrate.watch_command import add_parser as add_watch
+    add_watch(commands)
 
 
 def _add_fit_options(cal) -> None:

@@ -123,6 +123,21 @@ class Twin:
         return np.column_stack([(y - ys[0]) / h for y, (_, h) in zip(ys[1:], steps)]) \
             if steps else np.zeros((len(self.channels), 0))
 
+    def secants(self, values, step_of_prior: float = 1.0) -> np.ndarray:
+        """Central differences over +-`step_of_prior` prior spreads, every parameter (preview):
+        the average slope over changes of the size faults have, not the slope at nominal."""
+        values = np.asarray(values, float)
+        pairs = []
+        for j, p in enumerate(self.params):
+            h = step_of_prior * p.prior_sd
+            lo, hi = values.copy(), values.copy()
+            lo[j], hi[j] = max(values[j] - h, p.lower), min(values[j] + h, p.upper)
+            pairs += [hi, lo]
+        ys = self.many(pairs, "preview")
+        return np.column_stack([(ys[2 * j] - ys[2 * j + 1]) / (pairs[2 * j][j] - pairs[2 * j + 1][j])
+                                for j in range(len(self.params))]) \
+            if self.params else np.zeros((len(self.channels), 0))
+
 
 @dataclass
 class Identifiability:

@@ -95,6 +95,9 @@ def main(argv=None) -> int:
         if args.command == "calibrate":
             from twin.calibrate import command as calibrate_command
             return calibrate_command.run_calibrate(args)
+        if args.command == "watch":
+            from twin.calibrate.watch_command import run_watch
+            return run_watch(args)
         if args.command in ("cfd", "compare"):
             from twin.cfd import command as cfd_command
             return cfd_command.run(args)
