@@ -17,7 +17,7 @@ MODEL_HELP = "model that anchors and confirms the fit (default accurate; preview
 
 
 def add_parsers(commands) -> None:
-    """Register `calibrate` and `watch`."""
+    """Register `calibrate`."""
     cal = commands.add_parser(
         "calibrate", help="fit a layout's cooling and rack airflows to measured readings",
         description="Fit per cooling unit an airflow factor and a supply offset, and per rack "
@@ -38,8 +38,6 @@ def add_parsers(commands) -> None:
     add_check_option(cal, "a held-out reading is off by more than 0.5 K after the fit")
     cal.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                      help="show tracebacks of internal errors")
-    from twin.calibrate.watch_command import add_parser as add_watch
-    add_watch(commands)
 
 
 def _add_fit_options(cal) -> None:

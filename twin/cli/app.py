@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     liquid_command.add_parsers(commands)
     from twin.calibrate import command as calibrate_command
     calibrate_command.add_parsers(commands)
+    from twin.calibrate import watch_command
+    watch_command.add_parser(commands)
     return parser
 
 
