@@ -111,8 +111,9 @@ class Geometry:
         self.return_supply_c = np.array([units[p.owner].supply_temp_c for p in returns])
         tiles = g.patches_of("tile")
         # one patch, or one per tile over a raised floor: their mean speed sets the inflow k
-        tile_area = sum(p.area_m2 for p in tiles)
-        self.tile_speed_ms = sum(p.flow_m3s for p in tiles) / tile_area if tiles else 0.0
+        self.tile_speed_ms = (abs(tiles[0].velocity_ms) if len(tiles) == 1 else
+                              sum(p.flow_m3s for p in tiles) / sum(p.area_m2 for p in tiles)
+                              if tiles else 0.0)
         self.tile_temp_c = tiles[0].supply_temp_c if tiles else None
         self.patch_face = [np.zeros(f.shape, dtype=bool) for f in self.free]
         for p in g.patches:
