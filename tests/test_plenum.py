@@ -145,6 +145,9 @@ def test_the_openfoam_case_gets_one_inlet_per_tile_at_the_plenum_flow():
         assert p.flow_m3s == pytest.approx(plenum.tiles[k].flow_m3s)
         assert grid.patch_area_m2(p) * p.velocity_ms[2] == pytest.approx(p.flow_m3s)
     assert not any(s[0] == "pipes" for s in grid.boxes)    # the pipes are under the floor
+    from twin.cfd.extract import result_dict
+    data = result_dict(layout, grid, np.full(grid.shape, 20.0), 1.0, {})
+    assert [t["flow_m3s"] for t in data["tiles"]] == [t.flow_m3s for t in plenum.tiles]
 
 
 def test_preview_keeps_the_energy_balance_and_reports_the_tile_flows():

@@ -107,7 +107,7 @@ def result_dict(layout, grid: Grid, t_grid: np.ndarray, solve_seconds: float, ex
     removed_kw = float(sum(u["load_kw"] for u in units.values()))
     removed_kw += float(sum(r.get("door_kw", 0.0) for r in racks.values()))   # rear doors
     err = 100.0 * (removed_kw - it_kw) / it_kw if it_kw > 0 else 0.0
-    return {
+    out = {
         "layout": layout.name or Path(str(layout.source_path or "layout")).stem,
         "solve_seconds": round(solve_seconds, 2),
         "grid": {"cell_m": grid.cell_m, "cells": grid.fluid_cells},
@@ -117,6 +117,10 @@ def result_dict(layout, grid: Grid, t_grid: np.ndarray, solve_seconds: float, ex
         "model": "openfoam",
         "cfd": extra,
     }
+    if grid.plenum is not None:             # the tile flows the case imposed
+        from twin.thermal.export import tiles_to_list
+        out["tiles"] = tiles_to_list(grid.plenum.tiles)
+    return out
 
 
 def write_outputs(out_dir: Path, result: dict, t_grid: np.ndarray, u_grid: np.ndarray, grid: Grid) -> None:

@@ -83,6 +83,7 @@ class Grid:
     patches: list[Patch] = field(default_factory=list)
     supply_temp_c: float = 0.0
     supply_m3s: float = 0.0
+    plenum: object = None          # raised floor: the plenum model's PlenumResult
 
     @property
     def size_m(self) -> tuple[float, float, float]:
@@ -155,7 +156,7 @@ def build_grid(layout, cell_m: float = 0.1) -> Grid:
             raise LayoutError(f"{item.id}: overlaps another rack or cooling unit after snapping")
         box[...] = True
         boxes.append((item.id, lo, hi))
-    grid = Grid(cell_m, shape, solid, boxes)
+    grid = Grid(cell_m, shape, solid, boxes, plenum=geo.plenum)
     if not any(u.running for u in layout.cooling_units):
         raise LayoutError("no running cooling unit: a closed room with heat sources has no steady state")
     air = layout.air

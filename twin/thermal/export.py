@@ -74,7 +74,7 @@ def result_to_dict(result, layout, metrics, power=None) -> dict:
     if result.sensors:
         data["sensors"] = sensors_to_dict(result)
     if getattr(result, "tiles", ()):
-        data["tiles"] = tiles_to_list(result)
+        data["tiles"] = tiles_to_list(result.tiles)
     if power is not None:
         from twin.power.report import power_to_dict
         data["power"] = power_to_dict(power)
@@ -107,12 +107,12 @@ def sensors_to_dict(result) -> dict:
                   "value_c": float(s.value_c)} for sid, s in result.sensors.items()}
 
 
-def tiles_to_list(result) -> list:
-    """A raised floor's tiles in layout order: area index, extents, open area, flow, pressure."""
+def tiles_to_list(tiles) -> list:
+    """A raised floor's tiles (TileFlow) in layout order: area, extents, open area, flow, pressure."""
     return [{"tile_area": int(t.area), "x_m": [float(v) for v in t.x_m],
              "y_m": [float(v) for v in t.y_m], "open_pct": float(t.open_pct),
              "open_m2": float(t.open_m2), "flow_m3s": float(t.flow_m3s),
-             "pressure_pa": float(t.pressure_pa)} for t in result.tiles]
+             "pressure_pa": float(t.pressure_pa)} for t in tiles]
 
 
 def sensors_csv_path(path, part: str = "sensors") -> Path:
@@ -139,7 +139,7 @@ def write_tiles_csv(path, result) -> None:
     """Write one row per raised-floor tile (`TILE_COLUMNS`) atomically."""
     _write_rows(path, TILE_COLUMNS, [[t["tile_area"], *t["x_m"], *t["y_m"], t["open_pct"],
                                       t["open_m2"], t["flow_m3s"], t["pressure_pa"]]
-                                     for t in tiles_to_list(result)])
+                                     for t in tiles_to_list(result.tiles)])
 
 
 def cooling_rows(result) -> list:
