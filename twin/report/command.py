@@ -38,6 +38,10 @@ def add_parsers(commands) -> None:
                           'month": headroom per resource, stranded capacity per row, growth chart')
     rep.add_argument("--capacity-months", type=whole(1, 240), default=12, metavar="N",
                      help="months of growth in the capacity section (default 12)")
+    rep.add_argument("--calibration", metavar="FIT.json",
+                     help="add a calibration section from a `dctwin calibrate --json` result")
+    rep.add_argument("--watch", metavar="WATCH.json",
+                     help="add the alert history from a `dctwin watch --json` result")
     add_study_options(rep, json_out=False)
     sw = commands.add_parser(
         "sweep", help="fail each cooling unit and power component in turn (N-1)",
@@ -66,6 +70,7 @@ def run_report(args) -> int:
         raise InputError(str(exc)) from None
     if args.capacity:
         _check_capacity_plan(layout, args.capacity)
+    extra = _result_files(args)
     pdf = _pdf_writer() if args.pdf else None            # refused before the solves
     _check_out_folder(args.out, args.force)
     runner, progress = study_runner(args, warm_start=False)    # figures equal `dctwin simulate`
@@ -78,6 +83,7 @@ def run_report(args) -> int:
         raise InputError(str(exc)) from None
     finally:
         progress.finish()
+    study.data.update(extra)
     try:
         names = write_report(study, args.out, replace=args.force, pdf=pdf)
     except FolderNotEmptyError:
@@ -90,6 +96,20 @@ def run_report(args) -> int:
     print(f"wrote {', '.join(names)} to {args.out} ({runner.solves} solves, "
           f"{runner.solve_seconds:.1f} s)")
     return _check_exit(args, [] if verdict["holds"] else verdict["problems"])
+
+
+def _result_files(args) -> dict:
+    """The calibration and watch results the report is given, read before any solve."""
+    from twin.report.calibration import ResultFileError, load_result
+    out = {}
+    try:
+        for kind in ("calibration", "watch"):
+            path = getattr(args, kind, None)
+            if path:
+                out[kind] = load_result(path, kind)
+    except ResultFileError as exc:
+        raise InputError(str(exc)) from None
+    return out
 
 
 def _check_capacity_plan(layout, text: str) -> None:

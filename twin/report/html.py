@@ -12,6 +12,7 @@ import base64
 import twin
 from twin.report import sections
 from twin.report.airside import section as airside_section
+from twin.report.calibration import section as calibration_section
 from twin.report.capacity import section as capacity_section
 from twin.report.liquid import section as liquid_section
 from twin.report.findings import findings
@@ -67,6 +68,7 @@ def render(study, vector: bool = True) -> str:
              airside_section(d, sections.table),
              sections.ride(d, figure), sections.power(d),
              liquid_section(d, sections.table), capacity_section(d, sections.table, figure),
+             calibration_section(d, sections.table),
              sections.assumptions(d), _about(d),
              "</body></html>"]
     return "\n".join(p for p in parts if p)
