@@ -19,15 +19,39 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHeaderView,
 from twin.gui import theme
 from twin.gui.ridethrough_chart import RideChart
 from twin.gui.study_watch import StudyWatch
-from twin.gui.whatif import RideRequest, parse_number, ride_problem, ride_through_study
+from twin.gui.whatif import (RideRequest, liquid_running, parse_number, ride_problem,
+                             ride_through_study)
+from twin.model.scenarios import FACILITY_WATER
 from twin.gui.docks import add_panel_dock
 from twin.scenario import ResultCache, Runner
 from twin.scenario.ridethrough import format_time
 
-COLUMNS = ("Rack", "Crosses allowable", "Intake now (°C)", "After")
+COLUMNS = ("Rack", "Crosses allowable", "Intake now (°C)", "After", "Coolant limit")
+LIQUID_ROLE = Qt.UserRole + 1            # marks a CDU or the facility water in the list
 MODELS = (("preview", "Preview (fast)"), ("accurate", "Accurate"))
 INVALID_STYLE = "QLineEdit { border: 2px solid #e0203c; }"
 PROBLEM_STYLE = "color: #e0203c;"
+
+
+def coolant_text(study, rack_id: str) -> str:
+    """The coolant column: when the rack's coolant passes its limit, or "—"."""
+    if rack_id not in study.coolant_s:
+        return "—"
+    seconds = study.coolant_s[rack_id]
+    return "loses cooling" if seconds is None else format_time(seconds)
+
+
+def coolant_summary(study) -> str:
+    """How many racks lose liquid cooling and the first to pass the coolant limit."""
+    times = {r: s for r, s in study.coolant_s.items() if s is not None}
+    if not study.coolant_s:
+        return "no rack loses liquid cooling"
+    text = f"{len(study.coolant_s)} racks lose liquid cooling"
+    if times:
+        first = min(times, key=times.get)
+        text += (f", the first ({first}) past the {study.coolant_limit_c:g} °C coolant limit "
+                 f"after {format_time(times[first])}")
+    return text
 
 
 def crossing_text(seconds: Optional[float], horizon_s: float) -> str:
@@ -150,7 +174,7 @@ class RideThroughPanel(QWidget):
     # -- the cooling units to fail ---------------------------------------------------------
     def refresh_units(self) -> None:
         """List the layout's cooling units; keep the checks of those still there."""
-        checked = set(self.chosen_units())
+        checked = set(self.chosen_units()) | set(self.chosen_units(liquid=True))
         first = self.units.count() == 0
         self.units.blockSignals(True)
         self.units.clear()
@@ -163,6 +187,15 @@ class RideThroughPanel(QWidget):
             else:
                 item.setFlags(Qt.NoItemFlags)
             self.units.addItem(item)
+        for liquid_id in liquid_running(self.document.layout):
+            item = QListWidgetItem("facility water" if liquid_id == FACILITY_WATER else liquid_id)
+            item.setData(Qt.UserRole, liquid_id)
+            item.setData(LIQUID_ROLE, True)
+            item.setToolTip("liquid cooling: the racks it feeds lose cooling; the table gives "
+                            "the seconds until their coolant passes its limit")
+            item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Checked if liquid_id in checked else Qt.Unchecked)
+            self.units.addItem(item)
         self.units.blockSignals(False)
         if first and self.units.count():
             running = [i for i in range(self.units.count()) if self.units.item(i).flags()]
@@ -170,9 +203,11 @@ class RideThroughPanel(QWidget):
                 self.units.item(running[0]).setCheckState(Qt.Checked)
         self._sync_all_box()
 
-    def chosen_units(self) -> list[str]:
+    def chosen_units(self, liquid: bool = False) -> list[str]:
+        """The checked cooling units (or, with `liquid`, the checked CDUs and facility water)."""
         return [self.units.item(i).data(Qt.UserRole) for i in range(self.units.count())
-                if self.units.item(i).checkState() == Qt.Checked]
+                if self.units.item(i).checkState() == Qt.Checked
+                and bool(self.units.item(i).data(LIQUID_ROLE)) == liquid]
 
     def set_failed(self, unit_ids) -> None:
         """Check exactly these units (for scripts and tests)."""
@@ -214,7 +249,8 @@ class RideThroughPanel(QWidget):
                 field.setStyleSheet(INVALID_STYLE)
         if problem is not None:
             return None, problem
-        request = RideRequest(tuple(self.chosen_units()), **values)
+        request = RideRequest(tuple(self.chosen_units()), **values,
+                              liquid_ids=tuple(self.chosen_units(liquid=True)))
         problem = ride_problem(self.document.layout, request)
         for field, start in ((self.mass, "equipment"), (self.minutes, "the horizon")):
             field.setStyleSheet(INVALID_STYLE if problem and problem.startswith(start) else "")
@@ -264,7 +300,9 @@ class RideThroughPanel(QWidget):
         crossing = [r for r in study.order if times.get(r) is not None and 0 < times[r] <= horizon_s]
         running = [u.id for u in self.document.layout.cooling_units if u.running]
         fails = ("All cooling units" if request and set(request.failed_ids) == set(running)
-                 else ", ".join(request.failed_ids) if request else "units")
+                 else ", ".join(request.failed_ids) if request and request.failed_ids else "")
+        liquid = ", ".join(request.liquid_ids).replace(FACILITY_WATER, "facility water") if request else ""
+        fails = " and ".join(p for p in (fails, liquid) if p) or "units"
         parts = [f"{len(above)} of {len(study.order)} racks are above the allowable "
                  f"{study.allowable_c:g} °C already"] if above else []
         cross = (f"{len(crossing)} {'more ' if above else ''}cross"
@@ -275,6 +313,8 @@ class RideThroughPanel(QWidget):
         parts.append(cross)
         how = (f"time constant {ride.tau_s:.0f} s" if ride.tau_s is not None else
                f"no cooling left: the room warms {ride.rise_k_per_min:.1f} K per minute")
+        if study.coolant_limit_c is not None:
+            parts.append(coolant_summary(study))
         return (f"{fails} fail: {'; '.join(parts)}. Well-mixed room, heat capacity "
                 f"{ride.heat_capacity_kj_k:.0f} kJ/K, {how} ({study.model} model, "
                 f"{study.cell_m:g} m cells, {self.watch.elapsed_s:.1f} s).")
@@ -289,7 +329,7 @@ class RideThroughPanel(QWidget):
             after = (study.steady_inlet_c or {}).get(rid)
             texts = (rid, crossing_text(t, horizon_s), f"{study.baseline_inlet_c[rid]:.1f}",
                      f"{after:.1f} steady" if after is not None else
-                     f"rises {ride.rise_k_per_min:.1f} K/min")
+                     f"rises {ride.rise_k_per_min:.1f} K/min", coolant_text(study, rid))
             for col, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.UserRole, rid)

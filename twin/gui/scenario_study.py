@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from typing import Optional
 
 from twin.model import Layout
+from twin.model.scenarios import FACILITY_WATER
 from twin.scenario import (Applied, ResultCache, Runner, apply_scenario, baseline, fail_edits,
                            find_scenario)
 
 KINDS = {"scenario": "Layout scenarios", "unit": "Fail cooling unit",
-         "power": "Fail power component"}
+         "power": "Fail power component", "cdu": "Fail CDU", "facility": "Lose facility water"}
 POWER_GROUPS = ("utility_feeds", "ups", "pdus")
 REPORT_FILES = ("report.html", "report.pdf", "racks.csv", "cooling_units.csv", "power.csv",
                 "liquid.csv", "report.json")                 # twin.report.REPORT_FILES, without importing it
@@ -29,12 +30,15 @@ REPORT_FILES = ("report.html", "report.pdf", "racks.csv", "cooling_units.csv", "
 
 @dataclass(frozen=True)
 class Choice:
-    """A scenario to run: kind "scenario" (a named one) or "unit" / "power" (fail `name`)."""
+    """A scenario to run: kind "scenario" (a named one) or "unit" / "power" / "cdu" /
+    "facility" (fail `name`; the facility water's name is `facility_water`)."""
     kind: str
     name: str
 
     @property
     def label(self) -> str:
+        if self.kind == "facility":
+            return KINDS[self.kind]
         return self.name if self.kind == "scenario" else f"{KINDS[self.kind]} ▸ {self.name}"
 
     @property
@@ -44,20 +48,28 @@ class Choice:
 
     def saved_name(self) -> str:
         """The name offered when a quick what-if is saved as a scenario."""
-        return f"{self.name} fails"
+        return "facility water lost" if self.kind == "facility" else f"{self.name} fails"
 
 
 def choices(layout: Layout) -> list[Choice]:
-    """The layout's scenarios, then each running cooling unit, then each power component."""
+    """The layout's scenarios, then each running cooling unit, each power component, each
+    running CDU and the facility water."""
     out = [Choice("scenario", s.name) for s in layout.scenarios]
     out += [Choice("unit", u.id) for u in layout.cooling_units if u.running]
     if layout.power is not None:
         out += [Choice("power", c.id) for group in POWER_GROUPS for c in getattr(layout.power, group)]
+    liquid = getattr(layout, "liquid", None)
+    if liquid is not None:
+        out += [Choice("cdu", c.id) for c in liquid.cdus if c.running]
+        if liquid.facility_water.running:
+            out.append(Choice("facility", FACILITY_WATER))
     return out
 
 
 def describe(layout: Layout, choice: Choice) -> str:
     """A tooltip: the scenario's description and edits, or what the what-if does."""
+    if choice.kind == "facility":
+        return "stop the facility water and compare: seconds until each rack's coolant passes its limit"
     if choice.quick:
         return f"fail {choice.name} and compare with the layout as it is"
     for sc in layout.scenarios:

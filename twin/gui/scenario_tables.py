@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QHeaderView, QLabel, QTableWidget, QTabWidget, QV
                                QWidget)
 
 from twin.gui.results_panel import SortItem
+from twin.report.liquid import rows as liquid_rows
 from twin.report.tables import power_rows, rack_rows, unit_rows
 from twin.scenario.ridethrough import format_time
 
@@ -26,6 +27,9 @@ RACK_COLUMNS = ("Rack", "Mean °C\nbefore", "Mean °C\nafter", "Δ mean\nK", "Ma
 UNIT_COLUMNS = ("Cooling\nunit", "State\nbefore", "State\nafter", "Load kW\nbefore", "Load kW\nafter",
                 "Δ load\nkW", "Return °C\nbefore", "Return °C\nafter")
 POWER_COLUMNS = ("", "Before", "After", "Change")
+LIQUID_COLUMNS = ("CDU or\nrack", "Load kW\nbefore", "Load kW\nafter", "Supply °C\nbefore",
+                  "Supply °C\nafter", "Return °C\nbefore", "Return °C\nafter", "Cooling",
+                  "To coolant\nlimit")
 POWER_LABELS = {"it_kw": ("IT power (kW)", 1), "cooling_kw": ("Cooling power (kW)", 1),
                 "losses_kw": ("Losses (kW)", 1), "facility_kw": ("Facility power (kW)", 1),
                 "pue": ("PUE", 3), "annual_facility_mwh": ("Energy per year (MWh)", 0),
@@ -126,6 +130,10 @@ class ComparisonView(QWidget):
         self.tabs.addTab(self.racks, "Racks")
         self.tabs.addTab(self.units, "Cooling units")
         self.tabs.addTab(self.power, "Power and cost")
+        self.liquid = _table(LIQUID_COLUMNS)
+        self.liquid.setObjectName("scenarioLiquidTable")
+        self.liquid_tab = self.tabs.addTab(self.liquid, "Liquid")
+        self.tabs.setTabVisible(self.liquid_tab, False)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         for widget in (self.verdict, self.reasons, self.summary):
@@ -138,7 +146,7 @@ class ComparisonView(QWidget):
         self.verdict.setStyleSheet("")
         self.reasons.setText("")
         self.summary.setText("")
-        for table in (self.racks, self.units, self.power):
+        for table in (self.racks, self.units, self.power, self.liquid):
             table.setRowCount(0)
 
     def show_study(self, study, solves: int, elapsed_s: float) -> None:
@@ -160,6 +168,7 @@ class ComparisonView(QWidget):
         self._racks(d)
         self._units(d)
         self._power(d)
+        self._liquid(d)
 
     @staticmethod
     def _summary(d: dict, solves: int, elapsed_s: float) -> str:
@@ -235,3 +244,25 @@ class ComparisonView(QWidget):
                          (fmt(p["scenario"], digits), _key(p["scenario"])),
                          (fmt(p["delta"], digits, True), _key(p["delta"]))])
         fill(self.power, rows, {}, {})
+
+    def _liquid(self, d: dict) -> None:
+        """CDU loads and rack coolant before and after; racks that lose cooling in bold on red
+        with the time until their coolant passes the limit (liquid.csv's rows)."""
+        self.tabs.setTabVisible(self.liquid_tab, bool(d.get("liquid")))
+        rows, shades, tips = [], {}, {}
+        for r, row in enumerate(liquid_rows(d)):
+            seconds = row.get("seconds_to_limit")
+            failed = row["kind"] == "cdu" and row.get("scenario_supply_c") is None
+            if row["kind"] == "rack":
+                status = "lost" if row.get("over_limit") or seconds is not None else "ok"
+            else:
+                status = "failed" if failed else "over capacity" if row.get("over_limit") else "ok"
+            if status != "ok":
+                shades[r], tips[r] = NEW_ALLOWABLE, f"{row['id']}: {status}"
+            rows.append([(row["id"], row["id"])]
+                        + [(fmt(row.get(k), 1), _key(row.get(k)))
+                           for k in ("base_load_kw", "scenario_load_kw", "base_supply_c",
+                                     "scenario_supply_c", "base_return_c", "scenario_return_c")]
+                        + [(status, status),
+                           (format_time(seconds) if seconds is not None else "—", _key(seconds))])
+        fill(self.liquid, rows, shades, tips)

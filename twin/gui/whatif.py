@@ -11,7 +11,7 @@ ranking stay in `twin.scenario.ridethrough` and `twin.scenario.placement`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from twin.model import Layout, Rack
@@ -69,6 +69,7 @@ class RideRequest:
     failed_ids: tuple                  # cooling units that fail now
     equipment_kj_per_k_kw: float = 0.0
     minutes: float = 10.0
+    liquid_ids: tuple = ()             # CDUs and "facility_water" that fail now
 
     @property
     def step_s(self) -> float:
@@ -78,11 +79,13 @@ class RideRequest:
 def ride_problem(layout: Layout, request: RideRequest) -> Optional[str]:
     """Why the request cannot run (one line), or None."""
     running = {u.id for u in layout.cooling_units if u.running}
-    if not running:
+    liquid = liquid_running(layout)
+    if not running and not liquid:
         return "no cooling unit runs in this layout: there is nothing to fail"
-    if not request.failed_ids:
+    if not request.failed_ids and not request.liquid_ids:
         return "choose at least one running cooling unit to fail"
     unknown = [i for i in request.failed_ids if i not in running]
+    unknown += [i for i in request.liquid_ids if i not in liquid]
     if unknown:
         return f"not a running cooling unit: {', '.join(unknown)}"
     if not math.isfinite(request.equipment_kj_per_k_kw) or request.equipment_kj_per_k_kw < 0:
@@ -102,6 +105,8 @@ class RideStudy:
     order: tuple                       # rack ids, soonest crossing first
     model: str
     cell_m: float
+    coolant_s: dict = field(default_factory=dict)   # rack -> seconds to the coolant limit
+    coolant_limit_c: Optional[float] = None          # None: no liquid failure asked for
 
 
 def crossing_order(ride: RideThrough) -> tuple:
@@ -125,10 +130,25 @@ def ride_through_study(layout: Layout, request: RideRequest, runner) -> RideStud
     allowable, recommended = base.metrics.allowable_c[1], base.metrics.recommended_c[1]
     ride = ride_through(base, applied.layout, steady, allowable, request.minutes,
                         request.step_s, request.equipment_kj_per_k_kw)
+    coolant, limit = {}, None
+    if request.liquid_ids:
+        from twin.liquid.failures import coolant_times
+        coolant, limit = coolant_times(layout, list(request.liquid_ids)), layout.liquid.coolant_limit_c
     return RideStudy(ride, {k: float(r.inlet_max_c) for k, r in base.result.racks.items()},
                      None if steady is None else
                      {k: float(r.inlet_max_c) for k, r in steady.result.racks.items()},
-                     recommended, allowable, crossing_order(ride), runner.model, runner.cell_m)
+                     recommended, allowable, crossing_order(ride), runner.model, runner.cell_m,
+                     coolant, limit)
+
+
+def liquid_running(layout: Layout) -> list[str]:
+    """The CDUs and the facility water (`facility_water`) that run and so may fail."""
+    from twin.model.scenarios import FACILITY_WATER
+    liquid = getattr(layout, "liquid", None)
+    if liquid is None:
+        return []
+    return [c.id for c in liquid.cdus if c.running] + ([FACILITY_WATER] if liquid.facility_water.running
+                                                       else [])
 
 
 # -- placement ----------------------------------------------------------------------

@@ -48,8 +48,8 @@ def stranded_seconds(layout: Layout, before: LiquidResult,
     for rack in after.racks.values():
         if not rack.stranded:
             continue
-        old = before.racks[rack.id]
-        if old.supply_c is None:
+        old = before.racks.get(rack.id)
+        if old is None or old.supply_c is None:
             stranded[rack.id] = None
             continue
         mean_c = 0.5 * (old.supply_c + old.return_c)
@@ -75,3 +75,23 @@ def n1_sweep(layout: Layout) -> list[CduFailure]:
     """Every running CDU failed in turn."""
     before = solve_liquid(layout)
     return [cdu_failure(layout, c.id, before) for c in layout.liquid.cdus if c.running]
+
+
+def coolant_times(layout: Layout, failed: list[str]) -> dict[str, Optional[float]]:
+    """Racks that lose cooling when `failed` (CDU ids, and FACILITY_WATER for the facility
+    water) fail now -> seconds until their coolant passes the limit (None: not within the
+    facility-water transient's horizon, or no pre-failure state)."""
+    from twin.liquid.transient import facility_water_loss
+    from twin.model.scenarios import FACILITY_WATER
+    before = solve_liquid(layout)
+    work = copy.deepcopy(layout)
+    for cdu_id in failed:
+        if cdu_id != FACILITY_WATER:
+            work.liquid.cdu(cdu_id).state = "failed"
+    after = solve_liquid(work)
+    out = stranded_seconds(layout, before, after)
+    if FACILITY_WATER in failed and any(r.cdus for r in after.racks.values()):
+        loss = facility_water_loss(work, after)
+        out.update({r: s for r, s in loss.seconds.items()
+                    if r not in out and after.racks[r].cdus and after.racks[r].liquid_kw > 0})
+    return out

@@ -16,15 +16,18 @@ def liquid_dict(layout, applied) -> Optional[dict]:
     if getattr(layout, "liquid", None) is None:
         return None
     from twin.liquid import facility_water_loss, n1_sweep, result_dict, solve_liquid
+    from twin.liquid.failures import stranded_seconds
     from twin.liquid.output import failures_dict
     base = solve_liquid(layout)
     scen_layout = applied.layout
     scen = solve_liquid(scen_layout) if scen_layout.liquid is not None else None
     lost = scen is not None and not scen_layout.liquid.facility_water.running
     loss = facility_water_loss(scen_layout, scen) if lost else None
+    stranded = stranded_seconds(scen_layout, base, scen) if scen is not None else {}
     data = {"baseline": result_dict(base), "scenario": result_dict(scen) if scen else None,
             "n1": failures_dict(n1_sweep(layout), None)["cdu_failures"],
-            "facility_water_loss": failures_dict([], loss).get("facility_water_loss")}
+            "facility_water_loss": failures_dict([], loss).get("facility_water_loss"),
+            "stranded_s": stranded}
     data["problems"] = problems(data)
     return data
 
@@ -66,7 +69,9 @@ def rows(data: dict) -> list[dict]:
     if not liquid:
         return []
     base, scen = liquid["baseline"], liquid["scenario"] or {"cdus": {}, "racks": {}}
-    loss = (liquid.get("facility_water_loss") or {}).get("seconds_to_limit", {})
+    loss = dict(liquid.get("stranded_s") or {})      # racks the scenario leaves without a CDU
+    for rid, seconds in ((liquid.get("facility_water_loss") or {}).get("seconds_to_limit", {})).items():
+        loss.setdefault(rid, seconds)
     out = []
     for cid, b in base["cdus"].items():
         s = scen["cdus"].get(cid, {})
