@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
+from twin.gui.examples_menu import ExamplesMenu
 from twin.gui.floor_panel import COLOR_MODES
 from twin.gui.help import open_documentation, show_shortcuts
 from twin.gui.theme import THEMES
@@ -58,6 +59,7 @@ def build_menus(window) -> SimpleNamespace:
                     tip="Start an empty room of a chosen size")
     a.open = _action(window, "&Open…", files.open_dialog, QKeySequence.Open)
     a.recent_menu = m.addMenu("Open &Recent")
+    a.examples_menu = ExamplesMenu(files, window)
     a.save = _action(window, "&Save", files.save, QKeySequence.Save)
     a.save_as = _action(window, "Save &As…", files.save_as, [QKeySequence.SaveAs, "Ctrl+Shift+S"])
     a.export = _action(window, "&Export Results…", window.export_results,
@@ -69,6 +71,7 @@ def build_menus(window) -> SimpleNamespace:
     for action in (a.new, a.open):
         m.addAction(action)
     m.addMenu(a.recent_menu)
+    m.addMenu(a.examples_menu)
     m.addSeparator()
     for action in (a.save, a.save_as, a.export):
         m.addAction(action)

@@ -53,6 +53,30 @@ def bundled_layout_names() -> list[str]:
                   if entry.name.endswith(LAYOUT_SUFFIXES) and entry.is_file())
 
 
+def layout_title(path: Path) -> str:
+    """A layout file's readable title: its top-level `name:`, else the file's stem.
+
+    Only the YAML is read (no checks), so a file that does not load as a
+    layout still gets a title; opening it reports its errors.
+    """
+    import yaml                      # deferred: resources is imported by every command
+
+    try:
+        data = yaml.load(Path(path).read_text(encoding="utf-8"),
+                         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = None
+    name = data.get("name") if isinstance(data, dict) else None
+    return str(name).strip() if isinstance(name, (str, int, float)) and str(name).strip() \
+        else Path(path).stem
+
+
+def bundled_layout_titles() -> list[tuple[str, str]]:
+    """(name, title) of every bundled layout, sorted by title: the File › Open Example list."""
+    pairs = [(name, layout_title(bundled_layout(name))) for name in bundled_layout_names()]
+    return sorted(pairs, key=lambda pair: (pair[1].lower(), pair[0]))
+
+
 def bundled_file(filename: str) -> Path:
     """A file of the bundled layouts folder by its file name. FileNotFoundError if absent."""
     entry = _package_folder("layouts").joinpath(filename)
