@@ -7,10 +7,12 @@ import pytest
 from scipy.interpolate import RegularGridInterpolator
 
 from rooms_v2 import contained, walled
+from twin.model import bundled_layout, load_layout
 from twin.thermal import SolverError, solve
 from twin.thermal.extract import interpolate
 from twin.thermal.grid import build_grid
 from twin.thermal.preview import preview_fields
+from twin.thermal.sparse import cell_index, components, fixed_outflow_m3s, fluid_laplacian
 
 
 @pytest.mark.parametrize("cell_m", [0.2, 0.1])
@@ -164,3 +166,59 @@ def test_the_accurate_model_keeps_a_thin_panel_closed():
     plane, below = int(round(1.81 / grid.spacing_m[0])), int(round(2.0 / grid.spacing_m[2]))
     assert np.all(state.vel[0][plane, :, :below] == 0.0)
     assert (state.vel[0][plane, :, below:] * grid.face_area_m2(0)).sum() == pytest.approx(1.0, rel=1e-3)
+
+
+# The bundled contained room on coarse grids: its 0.3 m in-row units snap onto a cell of the
+# neighbouring rack at 0.4, 0.5, 0.8 and 1.0 m (0.4 m is the desktop preview's 4000-cell grid), so
+# a unit's supply or return face is also a rack's front or rear face.
+@pytest.mark.parametrize("cell_m", [0.4, 0.5, 0.8, 1.0])
+def test_the_bundled_contained_room_balances_on_coarse_grids(cell_m):
+    layout = load_layout(bundled_layout("contained_inrow_room"))
+    grid = build_grid(layout, cell_m)
+    claimed = [{(p.axis, *f) for f in p.faces.tolist()} for p in grid.patches]
+    assert any(a & b for i, a in enumerate(claimed) for b in claimed[i + 1:])
+    # shared faces carry the sum of their patches, so every patch keeps its whole flow
+    index = cell_index(grid)
+    _, labels = components(fluid_laplacian(grid)[0])
+    assert np.abs(np.bincount(labels, fixed_outflow_m3s(grid))).max() < 1e-12
+    result = solve(layout, cell_m=cell_m, model="preview")
+    assert abs(result.energy_error_pct) < 1e-6
+    assert result.removed_kw == pytest.approx(layout.it_power_kw, rel=1e-8)
+    assert result.door_kw == pytest.approx(12.0)          # two 6 kW doors, both at capacity
+    units_kw = sum(u.load_kw for u in result.cooling_units.values())
+    assert units_kw == pytest.approx(layout.it_power_kw - 12.0, rel=1e-8)
+    assert index.max() + 1 == grid.fluid_cells
+
+
+def test_the_bundled_contained_room_balances_in_the_accurate_model_on_the_preview_grid():
+    layout = load_layout(bundled_layout("contained_inrow_room"))
+    result = solve(layout, cell_m=0.4, model="accurate")
+    assert abs(result.energy_error_pct) < 0.5
+    units_kw = sum(u.load_kw for u in result.cooling_units.values())
+    assert result.removed_kw == pytest.approx(units_kw + result.door_kw)
+
+
+def test_an_unbalanced_sealed_aisle_is_refused_where_boxes_share_cells():
+    layout = load_layout(bundled_layout("contained_inrow_room"))
+    layout.containment[0].door_gap_m = 0.0     # sealed: 10 rack rears in, 2 in-row rears out
+    racks = sum(r.airflow(layout.air) for r in layout.racks)
+    for cell_m in (0.4, 0.5):
+        with pytest.raises(SolverError) as err:
+            solve(layout, cell_m=cell_m, model="preview")
+        text = str(err.value)
+        assert text.startswith(f"containment HAC-1 seals its aisle, but {racks:.3f} m3/s enters it "
+                               "(rack rear A1, "), text
+        assert "and 4.600 m3/s leaves it (unit return IRC-A1, unit return IRC-B1)" in text
+
+
+def test_a_rear_door_built_without_an_approach_reaches_the_water_temperature():
+    from twin.model import RearDoor
+    door = RearDoor(50.0, 18.0, None)
+    assert door.approach_k == 0.0 and door.floor_c == 18.0
+    door.approach_k = None
+    assert door.approach_k == 0.0
+    layout = contained()
+    layout.rack("A1").rear_door = door
+    result = solve(layout, cell_m=0.2, model="preview")
+    assert result.racks["A1"].exhaust_mean_c == pytest.approx(18.0)
+    assert abs(result.energy_error_pct) < 1e-6

@@ -78,10 +78,19 @@ class FaceZone:
 
 @dataclass
 class RearDoor:
-    """A rack's rear-door heat exchanger (capacity-limited, water-cooled)."""
+    """A rack's rear-door heat exchanger (capacity-limited, water-cooled).
+
+    `approach_k` None (a door built in a script without one) means 0 K, as an
+    omitted `approach_k` does in a file; it is stored as 0.0 whenever it is set.
+    """
     capacity_kw: float
     water_supply_c: float
     approach_k: float = 0.0
+
+    def __setattr__(self, name: str, value) -> None:
+        if name == "approach_k" and value is None:
+            value = 0.0
+        object.__setattr__(self, name, value)
 
     @property
     def floor_c(self) -> float:

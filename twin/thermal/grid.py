@@ -102,7 +102,10 @@ class Grid:
     def face_bc(self):
         """Fixed-face masks and imposed velocities for u, v, w.
 
-        A face is free (solved) only when both neighbouring cells are fluid.
+        A face is free (solved) only when both neighbouring cells are fluid. A
+        face that two patches share (on a coarse grid a narrow in-row unit and
+        its neighbour rack can snap onto the same cells) carries the sum of
+        their velocities, so every patch keeps its whole flow.
         """
         nx, ny, nz = self.shape
         fl = self.fluid
@@ -123,7 +126,7 @@ class Grid:
             free.append(f)
         values = [np.zeros(f.shape) for f in free]
         for p in self.patches:
-            values[p.axis][tuple(p.faces.T)] = p.velocity_ms
+            values[p.axis][tuple(p.faces.T)] += p.velocity_ms
         return free, values
 
 

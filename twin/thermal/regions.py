@@ -10,14 +10,14 @@ import numpy as np
 
 from twin.thermal import SolverError
 from twin.thermal.grid import Grid
-from twin.thermal.sparse import components, fixed_outflow_m3s, fluid_laplacian
+from twin.thermal.sparse import components, fluid_laplacian
 
 
 def check_regions(grid: Grid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Refuse unbalanced or undrained regions; return (cell index, region labels, stagnant cells)."""
     lap, index = fluid_laplacian(grid)
     _, labels = components(lap)
-    check_region_balance(grid, index, labels, fixed_outflow_m3s(grid))
+    check_region_balance(grid, index, labels)
     return index, labels, stagnant_cells(grid, index, labels)
 
 
@@ -27,27 +27,51 @@ def patch_cells(grid: Grid, index: np.ndarray):
         yield p, index[tuple(p.cells.T)], np.full(len(p.faces), abs(p.velocity_ms) * p.face_area_m2)
 
 
-def check_region_balance(grid: Grid, index: np.ndarray, labels: np.ndarray,
-                          outflow_m3s: np.ndarray) -> None:
+def region_flows_m3s(grid: Grid, index: np.ndarray, labels: np.ndarray):
+    """Air entering and leaving each fluid region through patches, m3/s, with the patch names.
+
+    Counted face by face, so a patch whose faces fall in two regions adds to
+    both. This is the count the balance check and its messages share; the face
+    velocities (`Grid.face_bc`) carry the same flows, shared faces summed.
+    """
+    nreg = labels.max() + 1 if len(labels) else 0
+    flows = {True: np.zeros(nreg), False: np.zeros(nreg)}
+    names = {True: [[] for _ in range(nreg)], False: [[] for _ in range(nreg)]}
+    for p, cells, q in patch_cells(grid, index):
+        if len(cells) == 0:
+            continue
+        np.add.at(flows[p.inflow], labels[cells], q)
+        for region in np.unique(labels[cells]):
+            names[p.inflow][region].append(f"{p.kind.replace('_', ' ')} {p.owner}")
+    return flows, names
+
+
+def check_region_balance(grid: Grid, index: np.ndarray, labels: np.ndarray) -> None:
     """Each sealed fluid region must pass as much air out as in, or no steady flow exists."""
-    net = np.bincount(labels, outflow_m3s)
+    flows, names = region_flows_m3s(grid, index, labels)
+    net = flows[False] - flows[True]
     scale = sum(p.flow_m3s for p in grid.patches) + 1e-30
     bad = np.nonzero(np.abs(net) > 1e-9 * scale)[0]
     if len(bad) == 0:
         return
-    sealed = _sealed_enclosure(grid, index, labels, bad)
-    if sealed is not None:
-        raise SolverError(sealed)
+    region = _sealed_enclosure(grid, index, labels, bad)
+    if region is not None:
+        owner, region = region
+        raise SolverError(
+            f"containment {owner} seals its aisle, but {flows[True][region]:.3f} m3/s enters it "
+            f"({', '.join(names[True][region]) or 'nothing'}) and {flows[False][region]:.3f} m3/s "
+            f"leaves it ({', '.join(names[False][region]) or 'nothing'}): with no gap the flows "
+            "must balance, so there is no steady state; give the doors a gap (door_gap_m) or "
+            "match the cooling units' airflow to the racks'")
     region = bad[np.argmax(np.abs(net[bad]))]
-    owners = sorted({f"{p.kind.replace('_', ' ')} {p.owner}" for p, cells, _ in
-                     patch_cells(grid, index) if np.any(labels[cells] == region)})
+    owners = sorted(set(names[True][region] + names[False][region]))
     raise SolverError(
         f"the room is split into sealed regions and one of them has {net[region]:+.3f} m3/s "
         f"more air leaving than entering ({', '.join(owners)}); open a path between them")
 
 
 def _sealed_enclosure(grid: Grid, index: np.ndarray, labels: np.ndarray, bad: np.ndarray):
-    """The message for a contained aisle that its panels seal while its flows do not balance."""
+    """(containment id, region) of a contained aisle whose sealed region is unbalanced, or None."""
     geo = grid.geometry
     for owner, box in (geo.enclosures if geo is not None else []):
         centres = [grid.cell_centres_m(a) for a in range(3)]
@@ -57,19 +81,8 @@ def _sealed_enclosure(grid: Grid, index: np.ndarray, labels: np.ndarray, bad: np
         if len(cells) == 0:
             continue
         region = np.bincount(labels[cells]).argmax()
-        if region not in bad:
-            continue
-        flows = {True: 0.0, False: 0.0}
-        names = {True: [], False: []}
-        for p, pc, q in patch_cells(grid, index):
-            if len(pc) and np.any(labels[pc] == region):
-                flows[p.inflow] += float(q[labels[pc] == region].sum())
-                names[p.inflow].append(f"{p.kind.replace('_', ' ')} {p.owner}")
-        return (f"containment {owner} seals its aisle, but {flows[True]:.3f} m3/s enters it "
-                f"({', '.join(names[True]) or 'nothing'}) and {flows[False]:.3f} m3/s leaves it "
-                f"({', '.join(names[False]) or 'nothing'}): with no gap the flows must balance, "
-                "so there is no steady state; give the doors a gap (door_gap_m) or match the "
-                "cooling units' airflow to the racks'")
+        if region in bad:
+            return owner, region
     return None
 
 
