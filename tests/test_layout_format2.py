@@ -177,3 +177,18 @@ def test_the_bundled_format2_example_loads_without_warnings():
     assert sum(1 for u in layout.cooling_units if u.inrow and not u.running) == 1
     assert layout.obstacles and layout.containment and layout.sensors
     assert any(r.air_zone_m for r in layout.racks) and any(r.rear_door for r in layout.racks)
+
+
+def test_a_rear_door_built_in_a_script_is_checked_like_one_read_from_a_file():
+    from twin.model import RearDoor, validate_layout
+    layout = loads_layout(BASE, "room.yaml")
+    rack = layout.racks[0]
+    rack.rear_door = RearDoor(capacity_kw=30, water_supply_c=18, approach_k=None)
+    assert rack.rear_door.approach_k == 0.0      # None is "no approach", as when omitted
+    validate_layout(layout)
+    assert "approach_k: 0.0" in dump_layout(layout)
+    assert loads_layout(dump_layout(layout)).racks[0].rear_door.floor_c == 18.0
+    rack.rear_door.approach_k = -2.0
+    with pytest.raises(LayoutError) as err:
+        validate_layout(layout, "room.yaml")
+    assert str(err.value) == "room.yaml: racks[0].rear_door.approach_k: must be a number >= 0 (got -2.0)"
