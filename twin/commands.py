@@ -25,7 +25,7 @@ RACK_FIELDS = ("id", "position_m", "size_m", "facing", "power_kw", "delta_t_k", 
                "air_zone_m", "rear_door")
 UNIT_FIELDS = ("id", "position_m", "size_m", "airflow_m3s", "supply_temp_c", "state",
                "kind", "facing", "supply", "return_", "supply_zone_m")
-LAYOUT_FIELDS = ("name", "ashrae_class")
+LAYOUT_FIELDS = ("name", "ashrae_class", "room", "tiles")
 GROUP_NAMES = {"racks": "rack", "cooling_units": "cooling unit", "obstacles": "obstacle",
                "containment": "containment", "sensors": "sensor"}
 ROUND_DIGITS = 6        # positions are kept to the micrometre so files stay readable

@@ -93,9 +93,14 @@ class Inspector(QWidget):
         self.problem_label.setStyleSheet("color: #e0203c;")
         from twin.gui.format2_inspector import Format2Inspector
         self.format2 = Format2Inspector(self)
+        from twin.gui.raised_floor_inspector import RaisedFloorGroup
+        self.room = RaisedFloorGroup(self)
+        self.pages.currentChanged.connect(lambda: self.room.setVisible(
+            self.pages.currentWidget() is self.empty))
         content = QWidget()
         box = self.content_box = QVBoxLayout(content)   # other panels add their fields here
         box.addWidget(self.pages)
+        box.addWidget(self.room)
         for group in self.format2.groups():
             box.addWidget(group)
         box.addWidget(self.problem_label)
@@ -167,6 +172,7 @@ class Inspector(QWidget):
             self.item_id = ""
             self.pages.setCurrentWidget(self.empty)
             self.format2.show_extras("", None)
+            self.room.refresh()
             return
         place = (f"x {obj.position_m[0]:g} m, y {obj.position_m[1]:g} m; "
                  f"{obj.size_m[0]:g} x {obj.size_m[1]:g} x {obj.size_m[2]:g} m")
