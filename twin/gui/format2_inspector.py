@@ -236,7 +236,8 @@ class Format2Inspector:
         self.fields["obstacle_id"].show_value(ob.id)
         kind = obstacle_kind(ob.box_m, self.layout.room.size_m[2])
         self.obstacle_kind.setText({"overhead": "beam or duct (off the floor)", "wall": "wall",
-                                    "column": "column"}[kind])
+                                    "column": "column",
+                                    "under_floor": "under-floor obstacle (in the plenum)"}[kind])
         for axis in "xyz":
             for end in (0, 1):
                 self.fields[f"box_{axis}{end}"].show_value(getattr(ob.box_m, f"{axis}_m")[end])

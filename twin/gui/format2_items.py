@@ -22,14 +22,20 @@ OBSTACLE_LOOKS = {             # kind -> fill, brush pattern, outline style
     "column": (QColor(70, 70, 70), Qt.SolidPattern, Qt.SolidLine),
     "wall": (QColor(105, 105, 105), Qt.SolidPattern, Qt.SolidLine),
     "overhead": (QColor(120, 80, 40, 200), Qt.BDiagPattern, Qt.DashLine),
+    "under_floor": (QColor(40, 80, 150, 200), Qt.FDiagPattern, Qt.DashLine),
 }
+OBSTACLE_Z = {"overhead": 12, "under_floor": 11}   # drawn over the racks they pass (else 9)
+OBSTACLE_INK = {"overhead": QColor(60, 30, 0), "under_floor": QColor(10, 30, 90)}
 AISLE_FILL = {"hot": QColor(230, 40, 30, 50), "cold": QColor(40, 120, 255, 50)}
 AISLE_EDGE = {"hot": HOT_EDGE, "cold": COLD_EDGE}
 STEPS = {"+y": (0, 1), "-y": (0, -1), "+x": (1, 0), "-x": (-1, 0)}
 
 
 def obstacle_kind(box_m, room_z_m: float) -> str:
-    """"overhead" (beam, duct: off the floor), "wall" (long, from the floor) or "column"."""
+    """"under_floor" (in the plenum, below z = 0), "overhead" (beam, duct: off the floor),
+    "wall" (long, from the floor) or "column"."""
+    if box_m.z_m[0] < -1e-6:
+        return "under_floor"
     if box_m.z_m[0] > OVERHEAD_FROM_M:
         return "overhead"
     sides = sorted((box_m.x_m[1] - box_m.x_m[0], box_m.y_m[1] - box_m.y_m[0]))
@@ -118,7 +124,8 @@ class ObjectItem(EquipmentItem):
 
 
 class ObstacleItem(ObjectItem):
-    """A solid box on the plan: dark for columns and walls, hatched for overhead beams and ducts."""
+    """A solid box on the plan: dark for columns and walls, hatched with a dashed outline for
+    overhead beams and ducts (brown) and for under-floor obstacles (blue)."""
 
     def __init__(self, owner, item_id: str):
         super().__init__(owner, item_id, resizable=True, z_value=9)
@@ -128,7 +135,7 @@ class ObstacleItem(ObjectItem):
         if (kind, caption) != (self.kind, self.caption):
             self.kind, self.caption = kind, caption
             self.setToolTip("\n".join(caption))
-            self.z_value = 12 if kind == "overhead" else 9     # beams pass over racks
+            self.z_value = OBSTACLE_Z.get(kind, 9)
             self.setZValue(self.z_value + (5 if self.selected else 0))
             self.update()
 
@@ -142,7 +149,7 @@ class ObstacleItem(ObjectItem):
         painter.setBrush(QBrush(fill, pattern))
         painter.drawRect(rect)
         self._outline(painter, rect)
-        ink = QColor("white") if self.kind != "overhead" else QColor(60, 30, 0)
+        ink = OBSTACLE_INK.get(self.kind, QColor("white"))
         draw_label(painter, rect, self.caption, ink)
 
 
@@ -184,27 +191,32 @@ class ContainmentItem(ObjectItem):
 
 
 class SensorItem(ObjectItem):
-    """A sensor: a ringed dot at its point with the modelled (and measured) value beside it."""
+    """A sensor: a ringed dot at its point with the modelled (and measured) value beside it.
+    Sensors at one x, y (different heights) stack their labels downwards by `place`."""
 
     RADIUS_PX = 6
+    LABEL_PX = 34               # a label's height; a stacked one starts 2 px below the last
 
     def __init__(self, owner, item_id: str):
         super().__init__(owner, item_id, resizable=False, z_value=14)
         self.text = ""
+        self.title = item_id
+        self.place = 0
         self.setFlag(self.GraphicsItemFlag.ItemIgnoresTransformations)
 
-    def set_look(self, text: str) -> None:
-        if text != self.text:
+    def set_look(self, text: str, title: str = "", place: int = 0) -> None:
+        title = title or self.item_id
+        if (text, title, place) != (self.text, self.title, self.place):
             self.prepareGeometryChange()
-            self.text = text
+            self.text, self.title, self.place = text, title, place
             self.update()
 
     def set_rect(self, x0: float, y0: float, x1: float, y1: float) -> None:
         self.setPos(x0, y0)
 
     def _text_rect(self) -> QRectF:
-        width = 7.5 * max(len(self.item_id), len(self.text)) + 6
-        return QRectF(self.RADIUS_PX + 3, -17, width, 34)
+        width = 7.5 * max(len(self.title), len(self.text)) + 6
+        return QRectF(self.RADIUS_PX + 3, -17 + self.place * (self.LABEL_PX + 2), width, self.LABEL_PX)
 
     def body(self) -> QRectF:
         r = self.RADIUS_PX
@@ -231,7 +243,7 @@ class SensorItem(ObjectItem):
         painter.drawRoundedRect(box, 3, 3)
         painter.setPen(SENSOR.darker(130))
         painter.drawText(box.adjusted(3, 0, 0, 0), Qt.AlignVCenter | Qt.AlignLeft,
-                         "\n".join([self.item_id] + ([self.text] if self.text else [])))
+                         "\n".join([self.title] + ([self.text] if self.text else [])))
 
 
 class InrowUnitItem(UnitItem):

@@ -16,11 +16,13 @@ from twin import commands
 from twin.gui.floor_items import RackItem, UnitItem
 from twin.gui.format2_items import (ContainmentItem, InrowUnitItem, ObjectItem, ObstacleItem,
                                     RearDoorMark, SensorItem, obstacle_kind)
+from twin.gui.tile_flow_items import TileFlowItem
 from twin.inrow_snap import Spot, place_inrow, snap_inrow
 from twin.model.objects import Containment, Obstacle, containment_panels
 from twin.object_edits import find_object, footprint_m, move_object, resize_object
 
-OBSTACLE_WORDS = {"overhead": "overhead", "wall": "wall", "column": "column"}
+OBSTACLE_WORDS = {"overhead": "overhead", "wall": "wall", "column": "column",
+                  "under_floor": "under floor"}
 ITEM_CLASSES = {Obstacle: ObstacleItem, Containment: ContainmentItem}
 
 
@@ -41,6 +43,19 @@ def containment_caption(c) -> list[str]:
     return [c.id, f"{c.kind} aisle, {top}", doors]
 
 
+def sensor_stacks(sensors) -> dict[str, tuple[int, int]]:
+    """id -> (place in its stack, stack size): sensors at one x, y (to the centimetre) are
+    listed top down, so their labels stack instead of overlapping."""
+    spots: dict[tuple, list] = {}
+    for s in sensors:
+        spots.setdefault((round(s.position_m[0], 2), round(s.position_m[1], 2)), []).append(s)
+    out = {}
+    for group in spots.values():
+        group.sort(key=lambda s: -s.position_m[2])
+        out.update({s.id: (i, len(group)) for i, s in enumerate(group)})
+    return out
+
+
 def sensor_text(sensor, result) -> str:
     """The modelled value at the sensor after a solve ("" before one)."""
     if result is None or sensor.id not in getattr(result, "sensors", {}):
@@ -57,6 +72,8 @@ class Format2Layer:
         self.items: dict[str, ObjectItem] = {}
         self.doors: dict[str, RearDoorMark] = {}
         self.dragging: Optional[str] = None
+        self.tile_flows = TileFlowItem()
+        view.plot.addItem(self.tile_flows, ignoreBounds=True)
 
     def clear(self) -> None:
         for item in self.items.values():
@@ -117,10 +134,14 @@ class Format2Layer:
 
     def restyle(self, result, selection: list[str], flash: dict) -> None:
         layout = self.view.layout
+        stacks = sensor_stacks(layout.sensors)
         for sensor in layout.sensors:
             item = self.items.get(sensor.id)
             if item is not None:
-                item.set_look(sensor_text(sensor, result))
+                place, count = stacks[sensor.id]
+                title = sensor.id if count == 1 else f"{sensor.id}  z {sensor.position_m[2]:g} m"
+                item.set_look(sensor_text(sensor, result), title, place)
+        self.tile_flows.set_tiles(getattr(result, "tiles", ()))
         for item_id, item in self.items.items():
             item.set_flags(item_id in selection, flash.get(item_id))
 
