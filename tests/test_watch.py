@@ -144,3 +144,22 @@ def test_watch_cli_prints_alerts_and_writes_json(room, names, healthy, tmp_path,
     residual = [a for a in data["alerts"] if a["kind"] == "residual"]
     assert len(residual) == 1 and residual[0]["cause"]["parameter"] == "CRAH-2 airflow"
     assert set(data["residuals"]) == set(names)
+
+
+def test_watch_takes_rack_power_from_a_telemetry_recording(room, names, tmp_path, capsys):
+    """Host A2 (8 GPUs at 1000 W, plus 0.25 kW each for the rest: 10 kW) runs hotter than
+    the layout's 6 kW; with the recording the twin follows it and stays quiet."""
+    hot = copy.deepcopy(room)
+    hot.rack("A2").power_kw = 8 * 1.0 + 8 * 0.25
+    frames = syn.sample_readings(syn.truth_values(hot, room, names, model="preview"), 20,
+                                 noise_k=0.1, seed=6)
+    readings = tmp_path / "live.csv"
+    readings.write_text(syn.readings_csv(frames))
+    gpu = tmp_path / "gpus.csv"
+    gpu.write_text("timestamp,host,gpu,power_w\n" + "".join(
+        f"{t:.0f},A2,{g},1000\n" for t, _ in frames for g in range(8)))
+    base = ["watch", str(ROOM), "--measured", str(readings), "--model", "preview", "--check"]
+    assert main(base) == 3
+    capsys.readouterr()
+    assert main(base + ["--telemetry", str(gpu)]) == 0
+    assert "0 alert(s)" in capsys.readouterr().out

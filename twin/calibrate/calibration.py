@@ -19,6 +19,7 @@ from twin.calibrate.params import Parameter, apply, apply_inputs, parameters
 from twin.model.layout import Layout
 
 Z95 = 1.96
+POLISH_STEPS = 4
 
 
 @dataclass(frozen=True)
@@ -102,18 +103,14 @@ def calibrate(layout: Layout, measured: Measured, snap: Snapshot, settings: Sett
     before = twin.one(nominal, settings.model)
     for attempt in range(3):
         values = _fit_passes(twin, values, free, m, sigma, nfit, report)
-        report(0.8, "confirming the sensitivities")
-        jac = _confirming_jacobian(twin, values, free, nfit)
-        kept = identifiable(jac * prior[free] / sigma[:nfit, None], nfit)
-        if len(kept.free) == len(free) or attempt == 2:
+        values, jac, dropped = _confirm(twin, values, free, m, sigma, nfit, report)
+        if not dropped or attempt == 2:
             break
-        for k, why in kept.fixed.items():
+        for k, why in dropped.items():
             ident.fixed[int(free[k])] = why + f" (seen by the {settings.model} model)"
             values[free[k]] = nominal[free[k]]
-        free = free[kept.free]
+        free = np.array([j for k, j in enumerate(free) if k not in dropped], int)
     report(0.95, "confirming the fit")
-    if settings.model != "preview" and len(free):
-        values = _polish(twin, values, free, jac, m[:nfit], sigma[:nfit], nfit)
     after = twin.one(values, settings.model)
     sd = _uncertainty(jac, free, m, sigma, after, nfit, prior)
     fits = [ParameterFit(p, float(values[j]), float(sd.get(j, np.nan)), ident.fixed.get(j, ""))
@@ -139,6 +136,42 @@ def _fit_passes(twin: Twin, values, free, m, sigma, nfit: int, report) -> np.nda
         if moved < MOVE_TOL:
             break
     return values
+
+
+def _cost(twin: Twin, values, m, sigma, nfit: int) -> float:
+    """Data misfit plus prior term of the confirming model at `values`."""
+    prior = np.array([p.prior_sd for p in twin.params])
+    nominal = np.array([p.nominal for p in twin.params])
+    y = twin.one(values, twin.settings.model)[:nfit]
+    return float(np.sum(((m[:nfit] - y) / sigma[:nfit]) ** 2)
+                 + np.sum(((values - nominal) / prior) ** 2))
+
+
+def _confirm(twin: Twin, values, free, m, sigma, nfit: int, report):
+    """Gauss-Newton steps on the confirming model's own sensitivities (accepted only when
+    they lower its misfit), until a step no longer helps or a parameter proves invisible.
+
+    Returns (values, sensitivities of the free parameters, {index in free: why it is fixed}).
+    """
+    prior = np.array([p.prior_sd for p in twin.params])
+    cost = _cost(twin, values, m, sigma, nfit)
+    for it in range(POLISH_STEPS):
+        report(0.75 + 0.05 * it, "confirming the sensitivities")
+        jac = _confirming_jacobian(twin, values, free, nfit)
+        kept = identifiable(jac * prior[free] / sigma[:nfit, None], nfit)
+        if len(kept.free) < len(free):
+            return values, jac, kept.fixed
+        if twin.settings.model == "preview" or not len(free):
+            break
+        new = _polish(twin, values, free, jac, m[:nfit], sigma[:nfit], nfit)
+        new_cost = _cost(twin, new, m, sigma, nfit)
+        if new_cost >= cost:
+            break
+        moved = np.max(np.abs(new - values)[free] / prior[free])
+        values, cost = new, new_cost
+        if moved < MOVE_TOL:
+            break
+    return values, jac, {}
 
 
 def _confirming_jacobian(twin: Twin, values, free, nfit: int) -> np.ndarray:
