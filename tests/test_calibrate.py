@@ -104,3 +104,19 @@ def test_snapshot_at_a_time_and_over_a_window(nominal, tmp_path):
     window = snapshot(measured, window_s=(syn.EPOCH_S + 60, syn.EPOCH_S + 180))
     assert window.values["A1-low"] == pytest.approx(20.0) and window.counts["A1-low"] == 3
     assert window.spread["A1-low"] == pytest.approx(np.std([19, 20, 21]))
+
+
+def test_parallel_sensitivities_equal_serial(nominal):
+    from twin.calibrate.fit import Twin
+    from twin.calibrate.measured import bind
+    from twin.calibrate.params import parameters
+    params = parameters(nominal, "row")
+    channels = [bind(nominal, n) for n in ("A1-low", "B3-high", "unit:CRAH-1:return_c")]
+    at = np.array([p.nominal for p in params])
+    serial = Twin(nominal, params, channels, Settings(model="preview")).jacobian(at, np.arange(6))
+    parallel = Twin(nominal, params, channels, Settings(model="preview", workers=2))
+    assert np.allclose(parallel.jacobian(at, np.arange(6)), serial, atol=1e-9)
+    assert parallel.solves["preview"] == 7
+    # A warmer supply raises every temperature reading by about as much (K per K).
+    supply = [i for i, p in enumerate(params) if p.id == "CRAH-1 supply"][0]
+    assert 0 < serial[0, supply] <= 1.0 + 1e-6

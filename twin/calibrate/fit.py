@@ -16,9 +16,8 @@ from typing import Callable, Optional
 
 import numpy as np
 import scipy.linalg
-from scipy.optimize import least_squares
 
-from twin.calibrate.measured import Channel, Snapshot
+from twin.calibrate.measured import Channel
 from twin.calibrate.params import Parameter, apply, predictions
 from twin.model.layout import Layout
 
@@ -59,7 +58,8 @@ def split_holdout(channels: list[Channel], share: float) -> tuple[list[Channel],
     return [c for c in channels if c.name not in names], held
 
 
-def _solve_predictions(job):
+def solve_predictions(job):
+    """(predictions, result) for (layout, nominal, channels, cell_m, model): one solve."""
     layout, nominal, channels, cell_m, model = job
     from twin import thermal
     result = thermal.solve(layout, cell_m=cell_m, model=model)
@@ -91,9 +91,9 @@ class Twin:
         jobs = self.jobs([np.array(k[1]) for k in todo], model)
         if self.settings.workers > 1 and len(jobs) > 1:
             with ProcessPoolExecutor(self.settings.workers) as pool:
-                done = list(pool.map(_solve_predictions, jobs))
+                done = list(pool.map(solve_predictions, jobs))
         else:
-            done = [_solve_predictions(j) for j in jobs]
+            done = [solve_predictions(j) for j in jobs]
         for k, (y, result) in zip(todo, done):
             self.cache[k] = y
             self.results[k] = result

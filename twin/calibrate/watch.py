@@ -45,8 +45,9 @@ class Cause:
     explained: float              # share of the residual pattern it accounts for
 
     def describe(self) -> str:
-        return (f"{self.parameter.targets[0] if len(self.parameter.targets) == 1 else self.parameter.id.rsplit(' ', 1)[0]} "
-                f"{self.parameter.describe_change(self.parameter.nominal + self.change)} "
+        p = self.parameter
+        what = p.targets[0] if len(p.targets) == 1 else p.id.rsplit(" ", 1)[0]
+        return (f"{what} {p.describe_change(p.nominal + self.change)} "
                 f"(confidence {100 * self.confidence:.0f} %, explains {100 * self.explained:.0f} %)")
 
 
@@ -126,14 +127,14 @@ class Watcher:
 
     def _power_sensitivity(self, twin: Twin, nominal) -> np.ndarray:
         """d twin / d rack power (per kW) for the racks whose power is read (preview)."""
-        from twin.calibrate.fit import _solve_predictions
+        from twin.calibrate.fit import solve_predictions
         from twin.calibrate.params import apply_inputs
         base = twin.one(nominal, "preview")
         cols = []
         for ch in self.inputs:
             bumped = apply_inputs(self.layout, {ch.name: ch},
                                   {ch.name: self.layout.rack(ch.target).power_kw + 1.0})
-            y, _ = _solve_predictions((bumped, self.layout, self.observed,
+            y, _ = solve_predictions((bumped, self.layout, self.observed,
                                        self.fit_settings.cell_m, "preview"))
             cols.append(y - base)
         return np.column_stack(cols) if cols else np.zeros((len(self.observed), 0))
