@@ -89,9 +89,6 @@ def test_a_room_at_the_cap_says_so_with_its_uncertainty():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="known: with the inflow values chosen on C1 (5 %, 0.02 m) the starved "
-                   "room's row end drifts until the 6,000-iteration cap (standard error 0.12 K); with the "
-                   "reference's 10 % / 0.05 m it stops on the rule after ~680 iterations. See docs/thermal.md.")
 def test_starved_room_ends_on_the_uncertainty_rule_not_the_cap():
     layout = load_layout(REPO / "layouts" / "starved_room.yaml")
     result = solve(layout, cell_m=0.2)

@@ -69,10 +69,6 @@ def test_place_and_setpoint_commands(capsys):
                                                         "must be a number above 0 and at most 1000 (got '0')")
 
 
-@pytest.mark.xfail(strict=True, reason="known: with the inflow values chosen on C1 (5 %, 0.02 m) the warm and "
-                   "cold solves of this room settle into states whose A1 intake means differ by 0.10 K, about "
-                   "seven of their stated standard errors (a slow mode the stop rule does not see); they agree "
-                   "with the reference's 10 % / 0.05 m. See docs/thermal.md.")
 def test_accurate_confirmation_is_warm_started_from_the_baseline():
     layout = load_layout(REPO / "twin" / "layouts" / "ab_failover_room.yaml")
     runner = Runner(0.3, "preview")

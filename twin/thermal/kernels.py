@@ -218,6 +218,9 @@ def _d(fp, fc, fm, has_p, has_m, h):
 def wall_turbulence(k, uc, vc, wc, wall_n, hx, hy, hz, c_mu, kappa, e_wall, y_lam, nu, g_out, e_out):
     """Log-law production and epsilon in wall cells, averaged over their wall faces.
 
+    G = (tau_w / rho) C_mu^1/4 k^1/2 / (kappa y) with tau_w / rho = tau * U_t, tau the
+    wall-function coefficient (m/s) the momentum equations use for the same wall.
+
     wall_n[a] counts a cell's wall faces normal to axis a; cells without walls get 0.
     """
     n0, n1, n2 = k.shape
@@ -247,7 +250,7 @@ def wall_turbulence(k, uc, vc, wc, wall_n, hx, hy, hz, c_mu, kappa, e_wall, y_la
                     ystar = cm25 * sqk * y / nu
                     if ystar > y_lam:
                         tau = kappa * cm25 * sqk / np.log(e_wall * max(ystar, 1.0))
-                        g += na * tau * ut / y * cm25 * sqk / (kappa * y)
+                        g += na * tau * ut * cm25 * sqk / (kappa * y)   # tau * ut = tau_w / rho
                         e += na * cm75 * kv ** 1.5 / (kappa * y)
                     else:
                         e += na * 2.0 * k[i, j, kk] * nu / (y * y)

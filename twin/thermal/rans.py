@@ -49,6 +49,7 @@ class Settings:
     buoyant_production: bool = True  # buoyancy term in the k equation
     momentum_scheme: int = 1         # 0 van Leer TVD, 1 linear upwind (central gradient)
     scalar_scheme: int = 0
+    turbulence_dt: float = 0.25      # k and epsilon step this fraction of the flow's pseudo time step
     poisson_tol: float = 1e-2        # relative tolerance of each pressure solve (1e-3: same answer, 2x slower)
 
 
@@ -235,17 +236,18 @@ class RansState:
         bx, by, bz = geo.zero_bounds[a]
         K.gauss_seidel(ua, active, coef, b_src, bx, by, bz, self.s.sweeps)
 
-    def _scalar(self, phi, gamma, su, sp, bounds, inflow_values):
-        """Implicit transport of a cell scalar with diffusivity gamma (m2/s)."""
+    def _scalar(self, phi, gamma, su, sp, bounds, inflow_values, dt=None):
+        """Implicit transport of a cell scalar with diffusivity gamma (m2/s), pseudo step dt (s)."""
         geo, grid = self.geo, self.grid
+        dt = self.dt if dt is None else dt
         F = geo.cell_fluxes(self.vel)
         D = geo.cell_conductances(gamma)
         K.rear_inflow_fill(phi, geo.rear_solid_cells, inflow_values, geo.rear_owner)
         vol = grid.cell_volume_m3
-        b = su * vol + (vol / self.dt) * phi
+        b = su * vol + (vol / dt) * phi
         K.deferred_correction(phi, grid.fluid, F[0], F[1], F[2], b, self.s.scalar_scheme)
         coef = self.coef[3]
-        K.assemble(grid.fluid, F[0], F[1], F[2], D[0], D[1], D[2], sp * vol, vol / self.dt, coef)
+        K.assemble(grid.fluid, F[0], F[1], F[2], D[0], D[1], D[2], sp * vol, vol / dt, coef)
         K.gauss_seidel(phi, grid.fluid, coef, b, *bounds, self.s.sweeps)
 
     def _temperature(self):
@@ -278,13 +280,16 @@ class RansState:
         su_k = G + np.maximum(Gb, 0.0)
         sp_k = -(eps / ks) - np.maximum(-Gb, 0.0) / ks
         k_in, eps_in = geo.inflow_turbulence(INLET_INTENSITY, INLET_LENGTH_M, C_MU)
+        # a shorter pseudo step for k and epsilon (stronger under-relaxation): with the flow's
+        # step the turbulence and the row-end flow can settle into a slow limit cycle
+        dt_turb = self.dt * self.s.turbulence_dt
         self._scalar(k, NU_M2S + self.nut / SIGMA_K, su_k, sp_k, geo.scalar_bounds(k_in["tile"]),
-                     k_in["rear"])
+                     k_in["rear"], dt_turb)
         np.maximum(k, 1e-10, out=k)
         su_e = C_1 * eps / ks * (G + np.maximum(Gb, 0.0))
         sp_e = -C_2 * eps / ks
         self._scalar(eps, NU_M2S + self.nut / SIGMA_EPS, su_e, sp_e,
-                     geo.scalar_bounds(eps_in["tile"]), eps_in["rear"])
+                     geo.scalar_bounds(eps_in["tile"]), eps_in["rear"], dt_turb)
         eps[wc_mask] = eps_wall[wc_mask]
         np.maximum(eps, 1e-12, out=eps)
 

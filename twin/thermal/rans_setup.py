@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 
 from twin.model.layout import Layout
-from twin.thermal.constants import C_MU, E_WALL, KAPPA, NU_M2S, Y_PLUS_LAM
 from twin.thermal.grid import Grid
 
 
@@ -169,24 +168,6 @@ class Geometry:
         return out
 
     # -- walls -------------------------------------------------------------
-    def wall_drag(self, a: int, k, ua):
-        """Implicit wall shear (log-law wall function) on velocity component a; <= 0."""
-        g = self.grid
-        kp = np.pad(k, [(1, 1) if ax == a else (0, 0) for ax in range(3)], mode="edge")
-        k_face = 0.5 * (kp[_sl(a, slice(0, -1))] + kp[_sl(a, slice(1, None))])
-        sp = np.zeros(ua.shape)
-        for b in range(3):
-            if b == a:
-                continue
-            y = 0.5 * g.spacing_m[b]
-            sqk = np.sqrt(np.maximum(k_face, 0.0))
-            ystar = C_MU ** 0.25 * sqk * y / NU_M2S
-            coef = np.where(ystar > Y_PLUS_LAM,
-                            KAPPA * C_MU ** 0.25 * sqk / np.log(E_WALL * np.maximum(ystar, 1.0)),
-                            NU_M2S / y)
-            sp -= self.wall_count[a][b] * g.face_area_m2(b) * coef
-        return sp
-
     def _wall_faces(self):
         """Per cell, which of its six faces are walls (solid or boundary, not a patch)."""
         g = self.grid
@@ -208,27 +189,6 @@ class Geometry:
                 count += wall
         self.wall_cell = count > 0
         self.wall_face_count = count
-
-    def wall_turbulence(self, k, uc, vc, wc, c_mu=C_MU, kappa=KAPPA, e_wall=E_WALL,
-                        y_lam=Y_PLUS_LAM, nu=NU_M2S):
-        """Production and epsilon in wall-adjacent cells from the log law, face-averaged."""
-        g = self.grid
-        speed2 = uc ** 2 + vc ** 2 + wc ** 2
-        comps = (uc, vc, wc)
-        G = np.zeros(g.shape)
-        E = np.zeros(g.shape)
-        sqk = np.sqrt(np.maximum(k, 0.0))
-        for a, wall in self.cell_walls:
-            y = 0.5 * g.spacing_m[a]
-            ut = np.sqrt(np.maximum(speed2 - comps[a] ** 2, 0.0))
-            ystar = c_mu ** 0.25 * sqk * y / nu
-            turb = ystar > y_lam
-            tau = np.where(turb, kappa * c_mu ** 0.25 * sqk / np.log(e_wall * np.maximum(ystar, 1.0)), 0.0)
-            G += wall * tau * ut / y * c_mu ** 0.25 * sqk / (kappa * y)
-            E += wall * np.where(turb, c_mu ** 0.75 * np.maximum(k, 0.0) ** 1.5 / (kappa * y),
-                                 2.0 * k * nu / y ** 2)
-        n = np.maximum(self.wall_face_count, 1)
-        return G / n, E / n
 
 
 def _panel_edges(grid: Grid, a: int, b: int):
