@@ -448,3 +448,30 @@ def test_heat_budget_is_the_racks_heat_and_catches_a_runaway_iterate():
     cold = {n: grid.supply_temp_c + 0.3 * budget.rack_heat_km3s / q for n in budget.return_flows_m3s}
     assert "0.30 times" in run._diverged({"it": 900, "vals": cold}, grid.supply_temp_c, budget)
     assert budget.ratio({}, grid.supply_temp_c) is None                     # monitors not yet printed
+
+
+def test_heat_budget_leaves_out_what_rear_doors_take_from_the_exhaust():
+    """Room f_rear_doors: the doors take ~60 % of the IT heat, so healthy returns carry only the
+    rest; counting the full rack heat called a sound solve diverged ("0.38 times")."""
+    from twin.cfd import run
+    from twin.model import load_layout
+    room = load_layout(Path(__file__).resolve().parents[1] / "bench/validation/rooms/f_rear_doors/layout.yaml")
+    grid = build_grid(room, 0.1)
+    rho_cp = room.air.rho_cp
+    budget = run.HeatBudget.of_grid(grid, after_iter=800, rho_cp=rho_cp)
+    assert len(budget.doors) == 6
+    intake_c = 18.5
+    vals = {p.name: intake_c for p in grid.by_kind("front")}
+    # by hand: a 10 kW rack at 14 K moves 10e3 / (rho_cp 14) m3/s; its exhaust 32.5 degC, the door
+    # floor 16 + 3 = 19 degC, so a big door takes rho_cp q (32.5 - 19) = 10 x 13.5 / 14 = 9.643 kW
+    door_kw = 4 * 10.0 * 13.5 / 14.0 + 4.0 + 6.0
+    room_kw = 80.0 - door_kw
+    assert budget.room_heat_km3s(vals) * rho_cp / 1e3 == pytest.approx(room_kw, rel=1e-6)
+    q = sum(budget.return_flows_m3s.values())
+    balanced = {**vals, **{n: grid.supply_temp_c + room_kw * 1e3 / rho_cp / q for n in budget.return_flows_m3s}}
+    assert budget.ratio(balanced, grid.supply_temp_c) == pytest.approx(1.0)
+    assert run._diverged({"it": 900, "vals": balanced}, grid.supply_temp_c, budget) == ""
+    runaway = {**vals, **{n: grid.supply_temp_c + 2.5 * room_kw * 1e3 / rho_cp / q for n in budget.return_flows_m3s}}
+    assert "2.50 times" in run._diverged({"it": 900, "vals": runaway}, grid.supply_temp_c, budget)
+    no_intakes = {n: v for n, v in balanced.items() if n in budget.return_flows_m3s}
+    assert budget.ratio(no_intakes, grid.supply_temp_c) is None            # door share not yet known

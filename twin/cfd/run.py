@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from twin.cfd.case import MESH_STEPS, SOLVER, CaseSettings
+from twin.model.objects import door_heat_kw
 
 BASHRC_CANDIDATES = ("/usr/share/openfoam/etc/bashrc", "/usr/lib/openfoam/openfoam1912/etc/bashrc",
                      "/opt/openfoam1912/etc/bashrc", "/opt/OpenFOAM-v1912/etc/bashrc")
@@ -174,22 +175,40 @@ HEAT_RATIO_LIMIT = 2.0    # after the start-up, returns removing this many times
 
 @dataclass(frozen=True)
 class HeatBudget:
-    """What a healthy iterate's returns must roughly carry away: the racks' heat, in K m3/s."""
+    """What a healthy iterate's returns must roughly carry away: the racks' heat less what their
+    rear doors take out of the exhaust, in K m3/s."""
     return_flows_m3s: dict[str, float]     # return patch name -> volume flow
     rack_heat_km3s: float                  # sum over racks of flow x temperature rise
     after_iter: int                        # checked from here (the start-up may swing widely)
+    doors: tuple = ()                      # (front patch name, flow m3/s, rise K, RearDoor) per door
+    rho_cp: float = 1.19 * 1006.0          # J/(m3 K), to turn a door's kW into K m3/s
 
     @classmethod
-    def of_grid(cls, grid, after_iter: int) -> "HeatBudget":
+    def of_grid(cls, grid, after_iter: int, rho_cp: float = 1.19 * 1006.0) -> "HeatBudget":
+        front_of = {p.owner: p.name for p in grid.by_kind("front")}
+        rears = grid.by_kind("rear")
+        doors = tuple((front_of[p.owner], p.flow_m3s, p.delta_t_k, p.rear_door)
+                      for p in rears if p.rear_door is not None)
         return cls({p.name: p.flow_m3s for p in grid.by_kind("return")},
-                   sum(p.flow_m3s * p.delta_t_k for p in grid.by_kind("rear")), after_iter)
+                   sum(p.flow_m3s * p.delta_t_k for p in rears), after_iter, doors, rho_cp)
+
+    def room_heat_km3s(self, values: dict[str, float]) -> float | None:
+        """The racks' heat that reaches the room air in this iterate (a door's share depends on
+        its rack's intake); None while a door rack's intake is not yet monitored."""
+        if not all(front in values for front, *_ in self.doors):
+            return None
+        door_kw = sum(door_heat_kw(values[front], rise, q, self.rho_cp, door)
+                      for front, q, rise, door in self.doors)
+        return self.rack_heat_km3s - door_kw * 1000.0 / self.rho_cp
 
     def ratio(self, values: dict[str, float], supply_temp_c: float) -> float | None:
-        """Heat removed by the returns in this iterate over the racks' heat (None if not measurable)."""
-        if self.rack_heat_km3s <= 0 or not all(n in values for n in self.return_flows_m3s):
+        """Heat removed by the returns in this iterate over the racks' heat left in the room
+        (None if not measurable)."""
+        heat = self.room_heat_km3s(values)
+        if heat is None or heat <= 0 or not all(n in values for n in self.return_flows_m3s):
             return None
         removed = sum(q * (values[n] - supply_temp_c) for n, q in self.return_flows_m3s.items())
-        return removed / self.rack_heat_km3s
+        return removed / heat
 
 
 def solve(case: Path, env: dict, settings: CaseSettings, rule: StopRule,

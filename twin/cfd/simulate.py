@@ -124,5 +124,6 @@ def _mesh_and_solve(layout, case: Path, settings: CaseSettings, rule: StopRule, 
     t_mesh = time.monotonic() - t0
     say(f"solving with {run.SOLVER} on {settings.n_procs} process(es)")
     means = run.solve(case, env, settings, rule, progress, cancel, supply_temp_c=grid.supply_temp_c,
-                      budget=run.HeatBudget.of_grid(grid, after_iter=rule.start_avg_iter))
+                      budget=run.HeatBudget.of_grid(grid, after_iter=rule.start_avg_iter,
+                                                      rho_cp=layout.air.rho_cp))
     return grid, means, t_mesh, time.monotonic() - t0 - t_mesh
