@@ -475,3 +475,19 @@ def test_heat_budget_leaves_out_what_rear_doors_take_from_the_exhaust():
     assert "2.50 times" in run._diverged({"it": 900, "vals": runaway}, grid.supply_temp_c, budget)
     no_intakes = {n: v for n, v in balanced.items() if n in budget.return_flows_m3s}
     assert budget.ratio(no_intakes, grid.supply_temp_c) is None            # door share not yet known
+
+
+def test_intake_thirds_are_thirds_of_the_air_zone():
+    """A zone from 1.0 to 1.9 m: its lower third is 1.0-1.3 m, not the floor third of 0-1.9 m (which
+    holds no zone face, so the figure came out NaN)."""
+    from twin.cfd.extract import rack_figures
+    from twin.model import load_layout
+    room = load_layout(Path(__file__).resolve().parents[1] / "bench/validation/rooms/f_air_zones/layout.yaml")
+    grid = build_grid(room, 0.1)
+    t = np.zeros(grid.shape)
+    t[:] = 18.0 + np.arange(grid.shape[2]) * 0.1        # T = 18 degC + 1 K per metre of height
+    a4 = rack_figures(t, grid, room)["A4"]               # zone z 1.0-1.9: cell centres 1.05 ... 1.85
+    assert a4["inlet_lower_c"] == pytest.approx(18.0 + 1.1, abs=1e-9)    # cells 1.05, 1.15, 1.25
+    assert a4["inlet_middle_c"] == pytest.approx(18.0 + 1.4, abs=1e-9)
+    assert a4["inlet_upper_c"] == pytest.approx(18.0 + 1.7, abs=1e-9)
+    assert a4["inlet_mean_c"] == pytest.approx(18.0 + 1.4, abs=1e-9)

@@ -48,13 +48,15 @@ def read_fields(case: Path, grid: Grid) -> tuple[np.ndarray, np.ndarray, Path]:
 
 
 def _third_weights(patch: Patch, grid: Grid) -> list[np.ndarray]:
-    """Per face, the fraction of its height inside the lower, middle and upper third of the face."""
+    """Per face, the fraction of its height inside the lower, middle and upper third of the patch
+    (the rack's whole face, or its air zone, which need not start at the floor)."""
     k = patch.fluid_cells()[2].astype(float)
-    z_top = patch.hi[1] * grid.cell_m          # vertical faces: second tangential axis is z
     h = grid.cell_m
+    z_lo, z_top = patch.lo[1] * h, patch.hi[1] * h   # vertical faces: second tangential axis is z
+    third = (z_top - z_lo) / 3
     weights = []
     for n in range(3):
-        a, b = n * z_top / 3, (n + 1) * z_top / 3
+        a, b = z_lo + n * third, z_lo + (n + 1) * third
         weights.append(np.clip(np.minimum((k + 1) * h, b) - np.maximum(k * h, a), 0, None) / h)
     return weights
 
