@@ -1,9 +1,8 @@
-"""StudyWatch: a dock's one background study, its outcomes and its controls."""
+"""StudyWatch: a dock's one background study and its outcomes."""
 import threading
 import types
 
 import pytest
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
 from twin.gui.study_watch import StudyWatch
 from twin.thermal import SolveCancelled
@@ -61,17 +60,3 @@ def test_cancel_and_failure_are_reported_in_one_line(watch, qtbot):
     watch.start(bad, fake_runner())
     qtbot.waitUntil(lambda: len(seen) == 2, timeout=5000)
     assert seen == [("cancelled", "cancelled"), ("failed", "rack power must be positive")]
-
-
-def test_bound_controls_follow_the_study(watch, qtbot):
-    run, cancel, bar, status = QPushButton(), QPushButton(), QProgressBar(), QLabel()
-    bar.setRange(0, 1000)
-    watch.bind(run, cancel, bar, status, "working…")
-    release = threading.Event()
-    watch.start(waiting_work(release, 1), fake_runner())
-    assert not run.isEnabled() and cancel.isEnabled() and status.text() == "working…"
-    qtbot.waitUntil(lambda: bar.value() == 500, timeout=5000)
-    assert bar.toolTip() == "half way"
-    cancel.click()                             # the bound Cancel button stops the study
-    qtbot.waitUntil(lambda: not watch.busy, timeout=5000)
-    assert run.isEnabled() and not cancel.isEnabled()

@@ -15,8 +15,8 @@ from typing import Optional
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel,
-                               QListWidget, QListWidgetItem, QProgressBar, QPushButton, QSpinBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QLabel,
+                               QListWidget, QListWidgetItem, QPushButton, QSpinBox,
                                QVBoxLayout, QWidget)
 
 from twin.capacity.edits import ApplySite
@@ -25,6 +25,7 @@ from twin.gui import theme
 from twin.gui.candidate_items import CandidateOutline
 from twin.gui.capacity_charts import GrowthChart, RowBars
 from twin.gui.docks import add_panel_dock
+from twin.gui.run_row import RunRow
 from twin.gui.study_watch import StudyWatch
 from twin.model.catalog import equipment_types
 from twin.scenario import ResultCache, Runner
@@ -71,9 +72,7 @@ class CapacityPanel(QWidget):
         self.outlines: list[CandidateOutline] = []
         self._build()
         self.refresh_models()
-        self.watch.bind(self.find_button, self.cancel_button, self.progress, self.status,
-                        "checking floor, power, air, liquid and fabric…")
-        self.watch.sigBusy.connect(lambda busy: self.grow_button.setEnabled(not busy))
+        self.run_row.bind(self.watch, self.status, "checking floor, power, air, liquid and fabric…")
         self.watch.sigFinished.connect(self._on_finished)
         document.sigChanged.connect(lambda _event, _command: self._on_layout_changed())
         document.sigReplaced.connect(self._on_replaced)
@@ -101,14 +100,8 @@ class CapacityPanel(QWidget):
         self.grow_button = QPushButton("Grow")
         self.grow_button.setToolTip("add N racks a month at the best place; chart the margins")
         self.grow_button.clicked.connect(self.run_growth)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setVisible(False)
-        buttons = QHBoxLayout()
-        for widget in (self.find_button, self.grow_button, self.cancel_button, self.progress):
-            buttons.addWidget(widget)
+        self.run_row = RunRow(self.find_button, self.grow_button)
+        self.cancel_button, self.progress = self.run_row.cancel_button, self.run_row.progress
         self.status = QLabel("Choose a model and a count, then Find places or Grow.")
         self.status.setWordWrap(True)
         self.bars = RowBars()
@@ -130,7 +123,7 @@ class CapacityPanel(QWidget):
         self.job_button.setToolTip("choose servers with free GPUs for a job and show them")
         box = QVBoxLayout(self)
         box.addLayout(form)
-        box.addLayout(buttons)
+        box.addWidget(self.run_row)
         box.addWidget(self.status)
         box.addWidget(QLabel("<b>Headroom per row</b> (kW of the model)"))
         box.addWidget(self.bars)

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel,
-                               QProgressBar, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel,
+                               QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
 from twin.cfd import verify
 from twin.cfd.case import CaseSettings
@@ -26,6 +26,7 @@ from twin.gui import fields
 from twin.gui.cfd_tables import ComparisonTables
 from twin.gui.floor_view import difference_colormap, temperature_colormap
 from twin.gui.docks import add_panel_dock
+from twin.gui.run_row import RunRow
 
 GRIDS = ((0.2, "0.2 m (screening, minutes)"), (0.1, "0.1 m (reference, 5-15 min)"))
 DIFF_LEVELS_K = (-3.0, 3.0)
@@ -130,10 +131,8 @@ class CfdPanel(QWidget):
         self.reuse = QCheckBox("Reuse an earlier run of the same layout")
         self.reuse.setChecked(True)
         self.start_button = QPushButton("Verify with CFD")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.progress = QProgressBar()
-        self.progress.setVisible(False)
+        self.run_row = RunRow(self.start_button)          # the bar counts iterations, not 0..1
+        self.cancel_button, self.progress = self.run_row.cancel_button, self.run_row.progress
         self.status = QLabel("Runs this layout through OpenFOAM (k-epsilon, Boussinesq buoyancy) "
                              "and compares it with the fast model.")
         self.status.setWordWrap(True)
@@ -166,14 +165,10 @@ class CfdPanel(QWidget):
         form.addRow("Grid", self.grid)
         form.addRow("Processes", self.procs)
         form.addRow("Inflow turbulence", self.inflow_pct)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.start_button)
-        buttons.addWidget(self.cancel_button)
         box = QVBoxLayout(self)
         box.addLayout(form)
         box.addWidget(self.reuse)
-        box.addLayout(buttons)
-        box.addWidget(self.progress)
+        box.addWidget(self.run_row)
         box.addWidget(self.status)
         box.addWidget(self.summary)
         box.addWidget(self.tabs, 1)
@@ -207,9 +202,7 @@ class CfdPanel(QWidget):
         self.job.sigDone.connect(self._on_done)
         self.progress.setRange(0, settings.max_iter)
         self.progress.setValue(0)
-        self.progress.setVisible(True)
-        self.start_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
+        self.run_row.set_busy(True)
         self._set_status(f"Writing the OpenFOAM case ({settings.cell_m:g} m grid, "
                          f"{settings.n_procs} process(es)) in {out}")
         self.job.start()
@@ -237,9 +230,7 @@ class CfdPanel(QWidget):
     def _on_done(self, outcome: str, result, message: str) -> None:
         out = self.job.out_dir
         self.job = None
-        self.progress.setVisible(False)
-        self.start_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
+        self.run_row.set_busy(False)
         if outcome != "done":
             error = outcome in ("failed", "missing")
             self._set_status(message, error)

@@ -13,9 +13,10 @@ import copy
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QPen
-from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFormLayout, QHBoxLayout,
-                               QLabel, QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFormLayout,
+                               QLabel, QPushButton, QSpinBox, QVBoxLayout)
 
+from twin.gui.run_row import RunRow
 from twin.gui.study_watch import StudyWatch
 from twin.scenario import ResultCache, Runner
 
@@ -107,14 +108,8 @@ class JobDialog(QDialog):
         self.place_button = QPushButton("Place")
         self.place_button.setDefault(True)
         self.place_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setVisible(False)
-        buttons = QHBoxLayout()
-        for widget in (self.place_button, self.cancel_button, self.progress):
-            buttons.addWidget(widget)
+        self.run_row = RunRow(self.place_button)
+        self.cancel_button, self.progress = self.run_row.cancel_button, self.run_row.progress
         self.status = QLabel("How many GPUs, at what power? Then Place.")
         self.status.setWordWrap(True)
         self.summary = QLabel("")
@@ -122,11 +117,10 @@ class JobDialog(QDialog):
         self.summary.setWordWrap(True)
         box = QVBoxLayout(self)
         box.addLayout(form)
-        box.addLayout(buttons)
+        box.addWidget(self.run_row)
         box.addWidget(self.status)
         box.addWidget(self.summary)
-        self.watch.bind(self.place_button, self.cancel_button, self.progress, self.status,
-                        "solving the candidate placements…")
+        self.run_row.bind(self.watch, self.status, "solving the candidate placements…")
         self.watch.sigFinished.connect(self._on_finished)
         document.sigChanged.connect(lambda _event, _command: self.forget())
         document.sigReplaced.connect(self.forget)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import copy
 
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHeaderView, QLabel, QLineEdit,
-                               QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
+                               QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
+from twin.gui.run_row import RunRow
 from twin.gui.study_watch import StudyWatch
 from twin.liquid import BUNDLED, DEFAULT_CLIMATE, annual_energy, load_climate
 from twin.liquid.energy import parse_supplies
@@ -70,11 +71,8 @@ class SupplyCompare(QWidget):
         self.run_button = QPushButton("Compare")
         self.run_button.setObjectName("liquidCompare")
         self.run_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setVisible(False)
+        self.run_row = RunRow(self.run_button)
+        self.cancel_button, self.progress = self.run_row.cancel_button, self.run_row.progress
         self.status = QLabel("Compare the hall's year at several facility-water temperatures.")
         self.status.setObjectName("liquidCompareStatus")
         self.status.setWordWrap(True)
@@ -88,15 +86,12 @@ class SupplyCompare(QWidget):
         grid.addWidget(self.supplies, 0, 1)
         grid.addWidget(QLabel("Climate"), 0, 2)
         grid.addWidget(self.climate, 0, 3)
-        grid.addWidget(self.run_button, 1, 0)
-        grid.addWidget(self.cancel_button, 1, 1)
-        grid.addWidget(self.progress, 1, 2, 1, 2)
+        grid.addWidget(self.run_row, 1, 0, 1, 4)
         box = QVBoxLayout(self)
         box.addLayout(grid)
         box.addWidget(self.status)
         box.addWidget(self.table, 1)
-        self.watch.bind(self.run_button, self.cancel_button, self.progress, self.status,
-                        "running the year at each temperature…")
+        self.run_row.bind(self.watch, self.status, "running the year at each temperature…")
         self.watch.sigFinished.connect(self._on_finished)
 
     def check(self):

@@ -12,12 +12,13 @@ import copy
 from typing import Optional
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton,
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QPushButton,
                                QSpinBox, QVBoxLayout, QWidget)
 
 from twin.gui.candidate_items import CandidateOutline
 from twin.gui.palette_panel import TEMPLATES
+from twin.gui.run_row import RunRow
 from twin.gui.study_watch import StudyWatch
 from twin.gui.docks import add_panel_dock
 from twin.gui.whatif import (PlaceRequest, candidate_command, parse_number, parse_size,
@@ -64,8 +65,7 @@ class PlacementPanel(QWidget):
         self.outlines: list[CandidateOutline] = []
         self._build()
         self.use_template(rack_template())
-        self.watch.bind(self.find_button, self.cancel_button, self.progress, self.status,
-                        "ranking free positions facing a cold aisle…")
+        self.run_row.bind(self.watch, self.status, "ranking free positions facing a cold aisle…")
         self.watch.sigFinished.connect(self._on_finished)
         document.sigChanged.connect(lambda _event, _command: self._on_layout_changed())
         document.sigReplaced.connect(self._on_layout_changed)
@@ -104,14 +104,8 @@ class PlacementPanel(QWidget):
         self.find_button = QPushButton("Find places")
         self.find_button.setObjectName("placeFind")
         self.find_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setVisible(False)
-        buttons = QHBoxLayout()
-        for widget in (self.find_button, self.cancel_button, self.progress):
-            buttons.addWidget(widget)
+        self.run_row = RunRow(self.find_button)
+        self.cancel_button, self.progress = self.run_row.cancel_button, self.run_row.progress
         self.status = QLabel("Say how many racks of what power, then Find places.")
         self.status.setObjectName("placeStatus")
         self.status.setWordWrap(True)
@@ -131,7 +125,7 @@ class PlacementPanel(QWidget):
         self.apply_button.clicked.connect(self.apply)
         box = QVBoxLayout(self)
         box.addLayout(form)
-        box.addLayout(buttons)
+        box.addWidget(self.run_row)
         box.addWidget(self.status)
         box.addWidget(self.list, 1)
         box.addWidget(self.reasons)

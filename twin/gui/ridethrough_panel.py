@@ -13,11 +13,12 @@ from typing import Optional
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHeaderView,
                                QLabel, QLineEdit, QListView, QListWidget, QListWidgetItem,
-                               QProgressBar, QPushButton, QSplitter, QTableWidget,
+                               QPushButton, QSplitter, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from twin.gui import theme
 from twin.gui.ridethrough_chart import RideChart
+from twin.gui.run_row import RunRow
 from twin.gui.study_watch import StudyWatch
 from twin.gui.whatif import (RideRequest, liquid_running, parse_number, ride_problem,
                              ride_through_study)
@@ -88,8 +89,7 @@ class RideThroughPanel(QWidget):
         self.generation = 0              # counts layout changes
         self._started_generation = 0
         self._build()
-        self.watch.bind(self.run_button, self.cancel_button, self.progress, self.status,
-                        "solving the baseline and the failed room…")
+        self.run_row.bind(self.watch, self.status, "solving the baseline and the failed room…")
         self.watch.sigFinished.connect(self._on_finished)
         document.sigChanged.connect(lambda _event, _command: self._on_layout_changed())
         document.sigReplaced.connect(self._on_replaced)
@@ -124,11 +124,8 @@ class RideThroughPanel(QWidget):
         self.run_button = QPushButton("Run")
         self.run_button.setObjectName("rideRun")
         self.run_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setVisible(False)
+        self.run_row = RunRow(self.run_button)
+        self.cancel_button, self.progress = self.run_row.cancel_button, self.run_row.progress
         grid = QGridLayout()
         grid.addWidget(QLabel("Equipment mass (kJ/K per kW)"), 0, 0)
         grid.addWidget(self.mass, 0, 1)
@@ -136,8 +133,7 @@ class RideThroughPanel(QWidget):
         grid.addWidget(self.minutes, 0, 3)
         grid.addWidget(QLabel("Steady solves"), 1, 0)
         grid.addWidget(self.model, 1, 1, 1, 1)
-        grid.addWidget(self.run_button, 1, 2)
-        grid.addWidget(self.cancel_button, 1, 3)
+        grid.addWidget(self.run_row, 1, 2, 1, 3)
         grid.setColumnStretch(4, 1)
         self.status = QLabel("Choose the cooling units that fail and press Run.")
         self.status.setObjectName("rideStatus")
@@ -167,7 +163,6 @@ class RideThroughPanel(QWidget):
         box.addWidget(self.all_units)
         box.addWidget(self.units)
         box.addLayout(grid)
-        box.addWidget(self.progress)
         box.addWidget(self.status)
         box.addWidget(split, 1)
 

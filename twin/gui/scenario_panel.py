@@ -14,12 +14,13 @@ from typing import Optional
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout,
-                               QInputDialog, QLabel, QProgressBar, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+                               QInputDialog, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from twin import commands
 from twin.gui import compare_map
 from twin.gui.scenario_study import (KINDS, Choice, apply_choice, choices, compare_work, describe,
                                      make_runner)
+from twin.gui.run_row import RunRow
 from twin.gui.scenario_tables import ComparisonView
 from twin.gui.study_runner import StudyRunner
 from twin.gui.docks import add_panel_dock
@@ -66,13 +67,10 @@ class ScenarioPanel(QWidget):
         self.save_button = QPushButton("Save as scenario…")
         self.save_button.setToolTip("Add the selected what-if to the layout's scenarios (undoable)")
         self.save_button.clicked.connect(self.save_selected)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
+        self.run_row = RunRow(hide_cancel_when_idle=True)      # Compare sits with the choices
+        self.cancel_button, self.progress = self.run_row.cancel_button, self.run_row.progress
         self.progress.setTextVisible(False)
-        self.progress.setVisible(False)
-        self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("scenarioCancel")
-        self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(self.studies.cancel)
         self.status = QLabel("Select a scenario or a what-if and press Compare.")
         self.status.setObjectName("scenarioStatus")
@@ -88,16 +86,13 @@ class ScenarioPanel(QWidget):
         row.addStretch(1)
         row.addWidget(self.compare_button)
         row.addWidget(self.save_button)
-        run = QHBoxLayout()
-        run.addWidget(self.progress, 1)
-        run.addWidget(self.cancel_button)
         maps = QHBoxLayout()
         maps.addWidget(QLabel("Floor map"))
         maps.addWidget(self.map_mode, 1)
         box = QVBoxLayout(self)
         box.addWidget(self.tree)
         box.addLayout(row)
-        box.addLayout(run)
+        box.addWidget(self.run_row)
         box.addWidget(self.status)
         box.addLayout(maps)
         box.addWidget(self.view, 1)
@@ -187,15 +182,13 @@ class ScenarioPanel(QWidget):
             self.studies.cache.put(ResultCache.key(update.layout, r.model, r.cell_m), r)
 
     def _on_progress(self, tag: str, fraction: float, message: str) -> None:
-        self.progress.setValue(int(fraction * 1000))
+        self.run_row.set_fraction(fraction, message)
         what = "Exporting the report" if tag == "export" else "Comparing"
         self.status.setStyleSheet("")
         self.status.setText(f"{what}: {message}" if message else f"{what}…")
 
     def _on_busy(self, busy: bool) -> None:
-        self.progress.setVisible(busy)
-        self.cancel_button.setVisible(busy)
-        self.cancel_button.setEnabled(busy)
+        self.run_row.set_busy(busy)
         self._update_buttons()
 
     def _on_finished(self, tag: str, outcome: str, value, message: str) -> None:

@@ -1,5 +1,6 @@
-"""One study at a time for a dock, on top of `StudyRunner`: untagged signals and
-the dock's run / cancel buttons, progress bar and status line driven for it.
+"""One study at a time for a dock, on top of `StudyRunner`, with untagged signals;
+`twin.gui.run_row.RunRow.bind` drives the dock's run / cancel buttons, progress
+bar and status line from them.
 
 A new request replaces a running one (the old study is cancelled), since a
 dock only ever shows its latest question.
@@ -48,25 +49,6 @@ class StudyWatch(QObject):
     def shutdown(self, wait_s: float = 10.0) -> None:
         """Cancel and wait for the worker (before the window closes)."""
         self.runner.shutdown(wait_s)
-
-    def bind(self, run_button, cancel_button, progress, status, busy_text: str) -> None:
-        """Drive a dock's controls: buttons and bar follow busy, the bar follows progress."""
-        cancel_button.clicked.connect(self.cancel)
-
-        def on_busy(busy: bool) -> None:
-            run_button.setEnabled(not busy)
-            cancel_button.setEnabled(busy)
-            progress.setVisible(busy)
-            if busy:
-                status.setStyleSheet("")
-                status.setText(busy_text)
-
-        def on_progress(fraction: float, message: str) -> None:
-            progress.setValue(int(fraction * 1000))
-            progress.setToolTip(message)
-
-        self.sigBusy.connect(on_busy)
-        self.sigProgress.connect(on_progress)
 
     def _finished(self, _tag: str, outcome: str, value, message: str) -> None:
         self.sigFinished.emit(outcome, value if outcome == "done" else message)
