@@ -34,7 +34,7 @@ def to_dict(cal: Calibration, layout_path: str = "", measured_path: str = "") ->
     }
 
 
-def _value(f) -> str:
+def parameter_value(f) -> str:
     if f.parameter.kind == "unit_supply":
         return f"{f.value:+.2f} K"
     return f"{f.value:.3f} x"
@@ -44,10 +44,10 @@ def parameter_lines(cal: Calibration) -> list[str]:
     lines = [f"{'parameter':<22} {'fitted':>10} {'± 95 %':>9}  note"]
     for f in cal.params:
         if f.fitted:
-            lines.append(f"{f.parameter.id:<22} {_value(f):>10} {Z95 * f.sd:>9.3f}  "
+            lines.append(f"{f.parameter.id:<22} {parameter_value(f):>10} {Z95 * f.sd:>9.3f}  "
                          f"{f.parameter.describe_change(f.value)}")
         else:
-            lines.append(f"{f.parameter.id:<22} {_value(f):>10} {'fixed':>9}  {f.fixed_because}")
+            lines.append(f"{f.parameter.id:<22} {parameter_value(f):>10} {'fixed':>9}  {f.fixed_because}")
     return lines
 
 
@@ -83,7 +83,7 @@ def comment_block(cal: Calibration, layout_path: str, measured_path: str) -> lis
            f"{cal.settings.sensor_sigma_k:g} K. Fitted (± 95 %):"]
     for f in cal.params:
         if f.fitted:
-            out.append(f"#   {f.parameter.id}: {_value(f)} ± {Z95 * f.sd:.3f}")
+            out.append(f"#   {f.parameter.id}: {parameter_value(f)} ± {Z95 * f.sd:.3f}")
     fixed = [f.parameter.id for f in cal.params if not f.fitted]
     if fixed:
         out.append(f"# Kept at nominal (not supported by the readings): {', '.join(fixed)}")

@@ -44,10 +44,14 @@ class Cause:
     confidence: float             # probability among the single-parameter explanations
     explained: float              # share of the residual pattern it accounts for
 
-    def describe(self) -> str:
+    def summary(self) -> str:
+        """`CRAH-2 airflow about 30 % low`: what changed and by how much."""
         p = self.parameter
         what = p.targets[0] if len(p.targets) == 1 else p.id.rsplit(" ", 1)[0]
-        return (f"{what} {p.describe_change(p.nominal + self.change)} "
+        return f"{what} {p.describe_change(p.nominal + self.change)}"
+
+    def describe(self) -> str:
+        return (f"{self.summary()} "
                 f"(confidence {100 * self.confidence:.0f} %, explains {100 * self.explained:.0f} %)")
 
 
@@ -93,6 +97,13 @@ def diagnose(residual: np.ndarray, spread: np.ndarray, sens: np.ndarray,
     return Cause(params[best], change[best], float(prob[best]), float(max(explained, 0.0)))
 
 
+def expected_spread(channel: Channel, twin_value: float, n: int, settings: WatchSettings) -> float:
+    """sqrt(noise^2 / n + model^2): the spread of the mean of `n` residuals of a reading
+    (noise: the stated one for a temperature, 5 % of the twin's value otherwise)."""
+    noise = settings.noise_k if channel.is_temperature else 0.05 * abs(twin_value)
+    return math.sqrt(noise ** 2 / max(n, 1) + settings.model_k ** 2)
+
+
 @dataclass
 class Residuals:
     """One reading's recent residuals."""
@@ -105,14 +116,14 @@ class Watcher:
     """Feed it frames of readings; it keeps residuals and raises alerts."""
 
     def __init__(self, layout: Layout, channels: dict[str, Channel], settings: WatchSettings = None,
-                 fit_settings: Settings = None, grouping: str = "row"):
+                 fit_settings: Settings = None, grouping: str = "row", cancel=None):
         self.settings = settings or WatchSettings()
         self.fit_settings = fit_settings or Settings()
         self.layout = layout
         self.observed = [c for c in channels.values() if c.role == "observed"]
         self.inputs = [c for c in channels.values() if c.role == "input"]
         self.params = parameters(layout, grouping)
-        twin = self.twin = Twin(layout, self.params, self.observed, self.fit_settings)
+        twin = self.twin = Twin(layout, self.params, self.observed, self.fit_settings, cancel)
         nominal = np.array([p.nominal for p in self.params])
         self.expected = twin.one(nominal, self.fit_settings.model)
         self.sens = twin.secants(nominal)
@@ -141,9 +152,8 @@ class Watcher:
 
     def spread(self, name: str) -> float:
         ch = self.observed[self.index[name]]
-        n = max(len(self.residuals[name].values), 1)
-        noise = self.settings.noise_k if ch.is_temperature else 0.05 * abs(self.expected[self.index[name]])
-        return math.sqrt(noise ** 2 / n + self.settings.model_k ** 2)
+        return expected_spread(ch, float(self.expected[self.index[name]]),
+                               len(self.residuals[name].values), self.settings)
 
     def twin_values(self) -> np.ndarray:
         delta = np.array([self.power_kw[c.target] - self.layout.rack(c.target).power_kw
@@ -249,10 +259,12 @@ class Watcher:
                     out.append(f)
         return out
 
-    def early_warnings(self, time_s: float) -> list[Alert]:
-        """A forecast alert for each series newly foreseen to cross its limit within the horizon."""
+    def early_warnings(self, time_s: float, forecasts: Optional[list] = None) -> list[Alert]:
+        """A forecast alert for each series newly foreseen to cross its limit within the horizon
+        (from `forecasts` when the caller has them already, else from `forecasts()`)."""
         warned = {a.readings[0] for a in self.alerts if a.kind == "forecast"}
-        raised = [Alert(time_s, "forecast", (f.name,), f.describe()) for f in self.forecasts()
+        current = self.forecasts() if forecasts is None else forecasts
+        raised = [Alert(time_s, "forecast", (f.name,), f.describe()) for f in current
                   if f.warn and f.name not in warned]
         self.alerts += raised
         return raised
