@@ -181,6 +181,12 @@ class FloorView(SelectionMixin, pg.GraphicsLayoutWidget):
             item.set_flags(unit.id in self.selection, self._flash.get(unit.id))
         self.format2.restyle(result, self.selection, self._flash)
 
+    def set_sensor_readings(self, readings: dict) -> None:
+        """Show measured readings on the sensors: {sensor id: (dot colour, label, tooltip)};
+        a sensor left out keeps its plain look with the modelled value."""
+        self.format2.readings = dict(readings)
+        self._restyle()
+
     def set_overlay(self, items: list) -> None:
         """Show these graphics items over the plan (placement candidates) instead of the
         previous ones; they are not equipment and are dropped when another layout opens."""

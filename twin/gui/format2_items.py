@@ -202,14 +202,20 @@ class SensorItem(ObjectItem):
         self.text = ""
         self.title = item_id
         self.place = 0
+        self.fill = SENSOR
         self.setFlag(self.GraphicsItemFlag.ItemIgnoresTransformations)
 
-    def set_look(self, text: str, title: str = "", place: int = 0) -> None:
+    def set_look(self, text: str, title: str = "", place: int = 0, fill: Optional[QColor] = None,
+                 tip: str = "") -> None:
+        """The label's lines, its place in a stack, the dot's colour (a residual's, or the
+        sensor colour) and the tooltip."""
         title = title or self.item_id
-        if (text, title, place) != (self.text, self.title, self.place):
+        fill = QColor(fill) if fill is not None else SENSOR
+        if (text, title, place, fill) != (self.text, self.title, self.place, self.fill):
             self.prepareGeometryChange()
-            self.text, self.title, self.place = text, title, place
+            self.text, self.title, self.place, self.fill = text, title, place, fill
             self.update()
+        self.setToolTip(tip or "\n".join([title] + ([text] if text else [])))
 
     def set_rect(self, x0: float, y0: float, x1: float, y1: float) -> None:
         self.setPos(x0, y0)
@@ -232,7 +238,7 @@ class SensorItem(ObjectItem):
         body = self.body()
         ring = SELECTED if self.selected else (REFUSED if self.refused else QColor("white"))
         painter.setPen(_cosmetic(ring, 3 if self.selected or self.refused else 2))
-        painter.setBrush(QBrush(SENSOR))
+        painter.setBrush(QBrush(self.fill))
         painter.drawEllipse(body)
         font = QFont(painter.font())
         font.setPixelSize(11)

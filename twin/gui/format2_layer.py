@@ -72,6 +72,7 @@ class Format2Layer:
         self.items: dict[str, ObjectItem] = {}
         self.doors: dict[str, RearDoorMark] = {}
         self.dragging: Optional[str] = None
+        self.readings: dict[str, tuple] = {}   # sensor id -> (dot colour, label, tooltip) from measurements
         self.tile_flows = TileFlowItem()
         view.plot.addItem(self.tile_flows, ignoreBounds=True)
 
@@ -140,7 +141,8 @@ class Format2Layer:
             if item is not None:
                 place, count = stacks[sensor.id]
                 title = sensor.id if count == 1 else f"{sensor.id}  z {sensor.position_m[2]:g} m"
-                item.set_look(sensor_text(sensor, result), title, place)
+                fill, text, tip = self.readings.get(sensor.id, (None, sensor_text(sensor, result), ""))
+                item.set_look(text, title, place, fill, tip)
         self.tile_flows.set_tiles(getattr(result, "tiles", ()))
         for item_id, item in self.items.items():
             item.set_flags(item_id in selection, flash.get(item_id))

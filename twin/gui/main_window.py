@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
         self.capacity = attach_capacity(self)
         from twin.gui.format2_ops import attach_format2
         self.format2 = attach_format2(self)
+        from twin.gui.calibration_ops import attach_calibration
+        self.calibration = attach_calibration(self)
         if settings.value("window/state") is not None:   # the docks added above, placed as saved
             self.restoreState(settings.value("window/state"))
         fit_dock_tabs(self)
@@ -408,6 +410,7 @@ class MainWindow(QMainWindow):
         self.scenarios.studies.shutdown()
         for panel in (self.ride, self.placement, self.capacity, self.liquid.compare):
             panel.watch.shutdown()
+        self.calibration.shutdown()
         if getattr(self, "job_dialog", None) is not None:
             self.job_dialog.watch.shutdown()
 
