@@ -291,7 +291,10 @@ class SensorsPanel(QWidget):
             cells = (row.name, _number(row.measured), twin, _number(row.residual, sign=True),
                      "" if not math.isfinite(row.spread) else f"±{row.spread:.2f}")
             for j, text in enumerate(cells):
-                item = self.table.item(i, j) or QTableWidgetItem()
+                item = self.table.item(i, j)
+                if item is None:
+                    item = QTableWidgetItem()
+                    self.table.setItem(i, j, item)
                 item.setText(text if j == 0 or text in ("—", "", "input", "watched")
                              else f"{text} {unit if j < 3 else unit.replace('°C', 'K')}")
                 if j:
@@ -299,7 +302,6 @@ class SensorsPanel(QWidget):
                 if j == 3:
                     item.setBackground(residual_color(row, self.settings.z))
                     item.setForeground(QColor(20, 20, 20))
-                self.table.setItem(i, j, item)
             self._spark(i, row, at_s)
 
     def _spark(self, i: int, row: ReadingRow, at_s: Optional[float]) -> None:
