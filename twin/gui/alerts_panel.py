@@ -15,12 +15,13 @@ from typing import Optional
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from twin.calibrate.fit import Settings
 from twin.calibrate.live import Replay, replay
 from twin.calibrate.watch import WatchSettings
+from twin.gui.run_row import RunRow
 from twin.gui.study_watch import StudyWatch
 from twin.telemetry.csvfile import format_timestamp
 
@@ -86,8 +87,7 @@ class AlertsPanel(QWidget):
         self.instant_s: Optional[float] = None
         self.watch = StudyWatch(self)
         self._build()
-        self.watch.bind(self.run_button, self.cancel_button, self.progress, self.status,
-                        "solving the twin and replaying the readings…")
+        self.run_row.bind(self.watch, self.status, "solving the twin and replaying the readings…")
         self.watch.sigFinished.connect(self._on_finished)
         document.sigChanged.connect(lambda _event, _command: self._mark_stale())
         document.sigReplaced.connect(self._mark_stale)
@@ -96,13 +96,10 @@ class AlertsPanel(QWidget):
         self.run_button = QPushButton("Watch again")
         self.run_button.setObjectName("alertsRun")
         self.run_button.setToolTip("Replay the measurements against the layout as it is now")
-        self.run_button.setEnabled(False)
         self.run_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setVisible(False)
+        self.run_row = RunRow(self.run_button)
+        self.cancel_button, self.progress = self.run_row.cancel_button, self.run_row.progress
+        self.run_button.setEnabled(False)           # until measurements are loaded
         self.status = QLabel("Load measurements (Sensors dock) to watch them.")
         self.status.setWordWrap(True)
         self.alerts = _table(ALERT_COLUMNS)
@@ -112,8 +109,7 @@ class AlertsPanel(QWidget):
         self.forecast_note = QLabel("")
         self.forecast_note.setWordWrap(True)
         row = QHBoxLayout()
-        for widget in (self.run_button, self.cancel_button, self.progress):
-            row.addWidget(widget)
+        row.addWidget(self.run_row)
         row.addStretch(1)
         box = QVBoxLayout(self)
         box.addLayout(row)

@@ -14,7 +14,7 @@ from typing import Optional
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QGridLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QProgressBar, QPushButton, QRadioButton,
+                               QHeaderView, QLabel, QPushButton, QRadioButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from twin.calibrate import Settings, calibrate, snapshot
@@ -23,6 +23,7 @@ from twin.calibrate.edits import apply_calibration
 from twin.calibrate.measured import MeasuredError
 from twin.calibrate.output import parameter_value
 from twin.commands import CommandError
+from twin.gui.run_row import RunRow
 from twin.gui.study_watch import StudyWatch
 from twin.telemetry.csvfile import format_timestamp
 
@@ -101,8 +102,7 @@ class CalibrateDialog(QDialog):
         self.stale = False                 # the layout changed since the fit started
         self.watch = StudyWatch(self)
         self._build(instant_s)
-        self.watch.bind(self.run_button, self.cancel_button, self.progress, self.status,
-                        "fitting the twin to the readings…")
+        self.run_row.bind(self.watch, self.status, "fitting the twin to the readings…")
         self.watch.sigFinished.connect(self._on_finished)
         document.sigChanged.connect(self._on_layout_changed)
         document.sigReplaced.connect(self._on_layout_changed)
@@ -134,11 +134,8 @@ class CalibrateDialog(QDialog):
         self.run_button = QPushButton("Run")
         self.run_button.setObjectName("calibrateRun")
         self.run_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setVisible(False)
+        self.run_row = RunRow(self.run_button)
+        self.cancel_button, self.progress = self.run_row.cancel_button, self.run_row.progress
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.score = QLabel("")
@@ -164,8 +161,7 @@ class CalibrateDialog(QDialog):
         grid.addWidget(QLabel("Rack airflow factor"), 2, 2)
         grid.addWidget(self.grouping, 2, 3)
         run = QHBoxLayout()
-        for widget in (self.run_button, self.cancel_button, self.progress):
-            run.addWidget(widget)
+        run.addWidget(self.run_row)
         run.addStretch(1)
         end = QHBoxLayout()
         end.addStretch(1)
