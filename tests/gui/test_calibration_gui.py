@@ -139,6 +139,12 @@ def test_apply_writes_the_fit_as_one_step_and_undo_restores_the_exact_figures(ro
     assert layout.unit("CRAH-2").supply_temp_c == pytest.approx(round(18.0 + fitted["CRAH-2 supply"], 2))
     assert layout.rack("B2").delta_t_k == pytest.approx(round(12 / fitted["row B airflow"], 3))
     assert not dialog.apply_button.isEnabled()
+    # The watch now takes the fit's held-out RMS as the twin's own spread.
+    model_k = max(cal.residual_rms(True), 0.1)
+    assert ops.sensors.settings.model_k == pytest.approx(model_k)
+    assert _row(ops.sensors, "A1-low").spread == pytest.approx(math.sqrt(0.3 ** 2 + model_k ** 2))
+    qtbot.waitUntil(lambda: not ops.alerts.watch.busy, timeout=60_000)
+    assert ops.alerts.replay.watcher.settings.model_k == pytest.approx(model_k)
     window.acts.undo.trigger()                   # one Ctrl+Z
     after = window.document.layout
     assert after.cooling_units == before.cooling_units and after.racks == before.racks

@@ -105,6 +105,15 @@ def residual_fraction(row: ReadingRow, z_full: float) -> Optional[float]:
     return 0.5 + 0.5 * max(-1.0, min(1.0, z / z_full))
 
 
+def model_spread_k(cal) -> float:
+    """The twin's own spread after a calibration, for the watch: its held-out RMS (the fit
+    readings' without a held-out check), not below 0.1 K, as `dctwin watch --calibration`."""
+    rms = cal.residual_rms(True)
+    if not math.isfinite(rms):
+        rms = cal.residual_rms(False)
+    return max(rms, 0.1) if math.isfinite(rms) else WatchSettings().model_k
+
+
 @dataclass
 class Replay:
     """The watch run over a measured file: its alerts, and each frame's forecasts."""

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog
 
+from twin.calibrate.live import model_spread_k
 from twin.gui.alerts_panel import AlertsPanel
 from twin.gui.calibrate_dialog import CalibrateDialog
 from twin.gui.docks import add_panel_dock
@@ -82,10 +83,19 @@ class CalibrationOps(QObject):
             self.dialog.deleteLater()
         self.dialog = CalibrateDialog(self.window.document, self.sensors.measured,
                                       self.sensors.instant_s, self.window.solver.settings, self.window)
-        self.dialog.sigApplied.connect(lambda cal: self.window.show_message(
-            f"calibration applied ({cal.source}); Edit › Undo reverts it", False))
+        self.dialog.sigApplied.connect(self._applied)
         self.dialog.show()
         return self.dialog
+
+    def _applied(self, cal) -> None:
+        """The layout is calibrated: the twin's spread is now the fit's, and the watch is
+        replayed against the calibrated layout."""
+        self.sensors.settings.model_k = model_spread_k(cal)
+        self.sensors.refresh()
+        self.alerts.run()
+        self.window.show_message(f"calibration applied ({cal.source}); expected spread of the twin "
+                                 f"now {self.sensors.settings.model_k:.2f} K; Edit › Undo reverts it",
+                                 False)
 
     def shutdown(self) -> None:
         self.alerts.watch.shutdown()

@@ -80,16 +80,20 @@ class Sparkline(pg.PlotWidget):
         self.setMenuEnabled(False)
         self.hideButtons()
         self.setFixedSize(*SPARK_PX)
+        self.series: tuple = ((), ())
         self.curve = self.plot([], [], pen=pg.mkPen((60, 60, 60), width=1.2))
         self.addItem(pg.InfiniteLine(0.0, angle=0, pen=pg.mkPen((150, 150, 150), style=Qt.DashLine)))
         self.mark = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen((224, 32, 60), width=1.2))
         self.addItem(self.mark)
 
     def set_series(self, times_s, residuals, at_s: float) -> None:
-        t = np.asarray(times_s, float)
-        r = np.asarray(residuals, float)
-        ok = np.isfinite(r)
-        self.curve.setData(t[ok], r[ok])
+        """The series (redrawn only when it changed: moving the instant only moves the mark)."""
+        if (times_s, residuals) != self.series:
+            self.series = (times_s, residuals)
+            t = np.asarray(times_s, float)
+            r = np.asarray(residuals, float)
+            ok = np.isfinite(r)
+            self.curve.setData(t[ok], r[ok])
         self.mark.setValue(at_s)
 
 
