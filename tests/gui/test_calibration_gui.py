@@ -87,6 +87,9 @@ def test_residuals_and_plan_colours_are_measured_minus_the_solved_twin(room_wind
                                         if panel.table.item(i, 0).text() == "A1-low"), 5)
     assert spark.mark.value() == t0
     assert list(spark.curve.yData) == pytest.approx([2.0, -1.0], abs=2e-3)
+    row = next(i for i, r in enumerate(panel.rows) if r.name == "B1-low")
+    panel.table.cellClicked.emit(row, 0)
+    assert window.floor.selected == "B1-low"
     assert ops.sensors_dock.toggleViewAction() in window.acts.panels_menu.actions()
     assert ops.alerts_dock.toggleViewAction() in window.acts.panels_menu.actions()
 

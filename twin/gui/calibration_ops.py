@@ -42,6 +42,7 @@ class CalibrationOps(QObject):
         s.sigCalibrateRequested.connect(self.calibrate_dialog)
         s.sigMessage.connect(window.show_message)
         s.sigReadings.connect(window.floor.set_sensor_readings)
+        s.sigSelectSensor.connect(window.floor.select)
         s.sigLoaded.connect(self.alerts.set_measured)
         s.sigInstant.connect(self.alerts.set_instant)
         window.solver.sigUpdate.connect(s.set_update)
