@@ -107,3 +107,20 @@ def test_contained_inrow_room_with_a_rear_door_runs_in_openfoam(tmp_path):
     assert set(result["cooling_units"]) == {"IRC-A", "IRC-B"}
     assert all(u["load_kw"] > 0 for u in result["cooling_units"].values())
     assert abs(result["energy_balance"]["error_pct"]) < 5.0
+
+
+@pytest.mark.parametrize("cell_m", [0.1, 0.2])
+def test_cdu_cabinets_block_the_air_in_both_grids(cell_m):
+    """A CDU stands on the floor like a rack: no air passes through its box in either model."""
+    layout = load_layout(bundled_layout("liquid_row"))
+    cdu = layout.liquid.cdus[0]
+    (x, y), (sx, sy, sz) = cdu.position_m, cdu.size_m
+    centre = np.array([x + sx / 2, y + sy / 2, sz / 2])
+    thermal = thermal_grid(layout, cell_m)
+    i, j, k = (centre / np.array(thermal.spacing_m)).astype(int)
+    assert not thermal.fluid[i, j, k]
+    above = int((sz + 0.3) / thermal.spacing_m[2])
+    assert thermal.fluid[i, j, above]                           # only its own height
+    cfd = cfd_grid(layout, cell_m)
+    assert cdu.id in [b[0] for b in cfd.boxes]
+    assert cfd.solid[tuple((centre / cell_m).astype(int))]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from twin.geometry import FlowPatch, GeometryError, SolverGeometry, solver_geometry, tile_inflows
+from twin.geometry import EQUIPMENT, FlowPatch, GeometryError, SolverGeometry, solver_geometry, tile_inflows
 
 AXIS = {"x": 0, "y": 1, "z": 2}
 C_MU = 0.09
@@ -145,7 +145,7 @@ def build_grid(layout, cell_m: float = 0.1) -> Grid:
     solid = np.zeros(shape, bool)
     boxes = []
     for item in geo.solids:
-        equipment = item.kind in ("rack", "unit")
+        equipment = item.kind in EQUIPMENT
         lo, hi = _box_cells(item.box_m, cell_m, not equipment, item.open_below)
         lo = tuple(max(v, 0) for v in lo)
         hi = tuple(min(v, n) for v, n in zip(hi, shape))

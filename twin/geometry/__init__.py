@@ -8,8 +8,8 @@ two cannot drift apart. With a raised floor, `plenum` solves the under-floor
 flow and the tiles enter as one inflow each (`tile_inflows`). Semantics: docs/thermal.md, "Format 2 objects".
 """
 from twin.geometry.plenum import CD_TILE, PlenumResult, TileFlow, solve_plenum
-from twin.geometry.solver import (FlowPatch, GeometryError, Solid, SolverGeometry, face_box,
+from twin.geometry.solver import (EQUIPMENT, FlowPatch, GeometryError, Solid, SolverGeometry, face_box,
                                   solver_geometry, tile_inflows)
 
-__all__ = ["CD_TILE", "FlowPatch", "GeometryError", "PlenumResult", "Solid", "SolverGeometry",
+__all__ = ["CD_TILE", "EQUIPMENT", "FlowPatch", "GeometryError", "PlenumResult", "Solid", "SolverGeometry",
            "TileFlow", "face_box", "solve_plenum", "solver_geometry", "tile_inflows"]

@@ -16,6 +16,7 @@ AXIS = {"x": 0, "y": 1, "z": 2}
 # Patch kinds: air leaves the room through fronts and returns, enters through rears, supplies, tiles.
 OUTFLOWS = ("rack_front", "unit_return")
 INFLOWS = ("rack_rear", "unit_supply")
+EQUIPMENT = ("rack", "unit", "cdu")   # solids snapped whole to cells (never thinner than one)
 
 
 class GeometryError(ValueError):
@@ -24,13 +25,13 @@ class GeometryError(ValueError):
 
 @dataclass(frozen=True)
 class Solid:
-    """A box the air cannot enter: rack, cooling unit, obstacle or containment panel.
+    """A box the air cannot enter: rack, cooling unit, CDU, obstacle or containment panel.
 
     `open_below` keeps at least one cell of air under it on a coarse grid (a
     containment door's gap is the aisle's leakage path and must not vanish).
     """
     id: str
-    kind: str                 # rack | unit | obstacle | panel
+    kind: str                 # rack | unit | cdu | obstacle | panel
     box_m: Box3
     owner: str = ""           # the containment a panel belongs to
     open_below: bool = False
@@ -147,6 +148,8 @@ def _unit_patches(geo: SolverGeometry, layout: Layout) -> None:
 def _solids(geo: SolverGeometry, layout: Layout) -> None:
     geo.solids += [Solid(r.id, "rack", _footprint(r)) for r in layout.racks]
     geo.solids += [Solid(u.id, "unit", _footprint(u)) for u in layout.cooling_units]
+    if layout.liquid is not None:          # CDU cabinets stand in the room and block its air
+        geo.solids += [Solid(c.id, "cdu", _footprint(c)) for c in layout.liquid.cdus]
     geo.solids += [Solid(o.id, "obstacle", o.box_m.extents()) for o in layout.obstacles
                    if not o.under_floor]      # under-floor ones shape the plenum flow only
     for c in layout.containment:

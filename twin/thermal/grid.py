@@ -16,7 +16,7 @@ import numpy as np
 
 from twin.model import limits
 from twin.model.errors import LayoutError
-from twin.geometry import (FlowPatch, GeometryError, Solid, SolverGeometry, solver_geometry,
+from twin.geometry import (EQUIPMENT, FlowPatch, GeometryError, Solid, SolverGeometry, solver_geometry,
                            tile_inflows)
 from twin.model.layout import Layout
 
@@ -195,7 +195,7 @@ def build_grid(layout: Layout, cell_m: float = 0.2) -> Grid:
         blocked.append(np.zeros(shp, dtype=bool))
     grid = Grid(shape, spacing, np.ones(shape, dtype=bool), blocked=blocked, geometry=geo)
     for solid in geo.solids:
-        if solid.kind in ("rack", "unit"):
+        if solid.kind in EQUIPMENT:
             grid.boxes[solid.id] = _box_slices(solid.box_m, spacing, shape)
             grid.fluid[grid.boxes[solid.id]] = False
         else:
