@@ -49,6 +49,6 @@ def test_tile_open_pct_edit_round_trips_through_the_file(hall):
 def test_bundled_layout_titles_come_from_the_name_field(tmp_path):
     titles = dict(bundled_layout_titles())
     assert set(titles) == set(bundled_layout_names())
-    assert titles["default_hall"] == "AI hall with 48 GPU racks and 8 CRAHs"
+    assert titles["air_hall"] == "AI hall with 48 GPU racks and 8 CRAHs"
     (tmp_path / "x.yaml").write_text("room: [unclosed\n")
     assert layout_title(tmp_path / "x.yaml") == "x"          # unreadable: the file's stem

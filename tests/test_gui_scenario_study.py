@@ -24,8 +24,8 @@ def test_the_study_modules_load_no_qt():
     assert out.stdout.strip() == "[]"
 
 
-def test_choices_of_the_default_hall():
-    hall = load_layout(bundled_layout("default_hall"))
+def test_choices_of_the_air_hall():
+    hall = load_layout(bundled_layout("air_hall"))
     found = choices(hall)
     units = [c.name for c in found if c.kind == "unit"]
     power = [c.name for c in found if c.kind == "power"]

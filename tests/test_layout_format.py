@@ -14,7 +14,7 @@ from twin.model import (Air, CoolingUnit, Layout, LayoutError, Rack, Room, TileA
 REPO = Path(__file__).resolve().parents[1]
 needs_c1 = pytest.mark.skipif(not C1.exists(), reason="reference room C1 not present")
 
-BUNDLED = ["default_hall", "hall_200", "small_room", "symmetric_room", "failed_unit_room",
+BUNDLED = ["air_hall", "hall_200", "small_room", "symmetric_room", "failed_unit_room",
            "starved_room", "mixed_density_room"]
 
 
@@ -60,7 +60,7 @@ def _tile_numbers(layout: Layout) -> tuple[float, float, float]:
     return rack_m3s, supply_m3s, supply_m3s / area_m2
 
 
-@pytest.mark.parametrize("name", ["default_hall", "hall_200"])
+@pytest.mark.parametrize("name", ["air_hall", "hall_200"])
 def test_halls_are_realistic(name):
     layout = load_layout(bundled_layout(name))
     rack_m3s, supply_m3s, tile_velocity_ms = _tile_numbers(layout)

@@ -154,7 +154,7 @@ def test_unknown_sections_are_spliced_without_knowing_their_keys():
                    "  - k: 4\nlater: x\n")
 
 
-@pytest.mark.parametrize("name", ["default_hall", "ab_failover_room", "mixed_density_room"])
+@pytest.mark.parametrize("name", ["air_hall", "ab_failover_room", "mixed_density_room"])
 def test_bundled_layouts_change_only_the_edited_lines(name, tmp_path):
     original = bundled_layout(name).read_text()
     layout = loads_layout(original)
@@ -172,7 +172,7 @@ def test_bundled_layouts_change_only_the_edited_lines(name, tmp_path):
 
 
 def test_the_network_section_is_spliced_without_the_splice_knowing_it():
-    original = bundled_layout("default_hall").read_text()
+    original = bundled_layout("air_hall").read_text()
     layout = loads_layout(original)
     switches = layout.network.switches
     switches[0].ports = 48

@@ -129,7 +129,7 @@ def test_fabric_graph_hops_domains_and_free_ports():
 
 
 def test_default_hall_has_a_fabric_that_passes_the_checks():
-    layout = load_layout(bundled_layout("default_hall"))
+    layout = load_layout(bundled_layout("air_hall"))
     assert validate_layout(layout) == []
     graph = fabric_graph(layout)
     assert {n for n, d in graph.nodes(data=True) if d["kind"] == "rack"} == {r.id for r in layout.racks}

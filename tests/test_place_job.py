@@ -82,7 +82,7 @@ def test_cli_writes_the_assignment_for_a_scheduler(tmp_path, capsys):
     assert "first fit" in captured.out
     assert ("warning: telemetry hosts bound to no server, their GPUs are not known busy: "
             "elsewhere") in captured.err
-    assert main(["place-job", "default_hall", "--gpus", "8", "--quiet"]) == 2
+    assert main(["place-job", "air_hall", "--gpus", "8", "--quiet"]) == 2
     assert "no free accelerators" in capsys.readouterr().err
     assert main(["place-job", str(layout), "--gpus", "8", "--telemetry",
                  str(tmp_path / "none.csv"), "--quiet"]) == 2

@@ -45,7 +45,7 @@ def even_solve(layout, cell_m=0.2, model="accurate", progress=None, cancel=None,
 def test_default_hall_reports_pue_and_busway_loads(monkeypatch, tmp_path):
     monkeypatch.setattr(twin.thermal, "solve", even_solve)
     out = tmp_path / "hall.json"
-    code, stdout, stderr = run_main(["simulate", str(bundled_layout("default_hall")), "--quiet",
+    code, stdout, stderr = run_main(["simulate", str(bundled_layout("air_hall")), "--quiet",
                                      "--json", str(out)])
     assert code == 0, stderr
     power = json.loads(out.read_text())["power"]

@@ -250,7 +250,7 @@ def test_layout_types_override_the_bundled_catalog():
 
 
 def test_bundled_layouts_with_power_load_cleanly():
-    for name in ("default_hall", "ab_failover_room"):
+    for name in ("air_hall", "ab_failover_room"):
         layout = load_layout(bundled_layout(name))
         assert layout.warnings == []
         assert layout.power is not None
@@ -258,7 +258,7 @@ def test_bundled_layouts_with_power_load_cleanly():
 
 
 def test_default_hall_racks_are_unchanged():
-    layout = load_layout(bundled_layout("default_hall"))
+    layout = load_layout(bundled_layout("air_hall"))
     assert len(layout.racks) == 48 and layout.it_power_kw == 968
     assert all(not r.equipment for r in layout.racks)
     assert {rid for p in layout.power.pdus for rid in p.racks} == {r.id for r in layout.racks}

@@ -19,7 +19,7 @@ from twin.thermal.results import ThermalResult, UnitResult
 
 @pytest.fixture(scope="module")
 def hall():
-    return load_layout(bundled_layout("default_hall"))
+    return load_layout(bundled_layout("air_hall"))
 
 
 @pytest.fixture

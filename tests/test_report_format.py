@@ -87,7 +87,7 @@ def test_preview_model_is_announced_and_accurate_is_not_called_preview():
 def hall_report(tmp_path_factory):
     """The default hall (racks A1-A12 ...) with CRAH-W2 failed, preview model."""
     out = tmp_path_factory.mktemp("hall") / "report"
-    assert main(["report", str(LAYOUTS / "default_hall.yaml"), "--fail", "CRAH-W2",
+    assert main(["report", str(LAYOUTS / "air_hall.yaml"), "--fail", "CRAH-W2",
                  "--out", str(out), *FAST]) == 0
     return out
 
@@ -112,8 +112,8 @@ def test_report_html_is_a_finished_document(hall_report):
 
 def test_no_folder_of_this_machine_is_in_the_report(hall_report):
     data = json.loads((hall_report / "report.json").read_text())
-    assert data["layout_file"] == "default_hall.yaml"
-    assert data["baseline"]["layout_path"] == "default_hall.yaml"
+    assert data["layout_file"] == "air_hall.yaml"
+    assert data["baseline"]["layout_path"] == "air_hall.yaml"
     for name in ("report.html", "report.json", "racks.csv", "cooling_units.csv", "power.csv"):
         text = (hall_report / name).read_text(encoding="utf-8")
         for folder in (str(LAYOUTS), str(REPO), str(hall_report), str(Path.home())):

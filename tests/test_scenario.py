@@ -18,7 +18,7 @@ LAYOUTS = REPO / "twin" / "layouts"
 
 @pytest.fixture
 def hall():
-    return load_layout(LAYOUTS / "default_hall.yaml")
+    return load_layout(LAYOUTS / "air_hall.yaml")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from twin.scenario.placement import advise, candidates, placement_command, rack_
 from twin.scenario.setpoint import _edits, inside, optimise
 
 REPO = Path(__file__).resolve().parents[1]
-HALL = REPO / "twin" / "layouts" / "default_hall.yaml"
+HALL = REPO / "twin" / "layouts" / "air_hall.yaml"
 SMALL = REPO / "twin" / "layouts" / "small_room.yaml"
 
 

@@ -74,7 +74,7 @@ def test_record_to_an_unwritable_path(tmp_path, capsys):
 
 
 def test_the_bundled_replay_drives_racks_b5_to_b8():
-    layout = load_layout(bundled_layout("default_hall"))
+    layout = load_layout(bundled_layout("air_hall"))
     start = replay_power(layout, REPLAY, "2026-01-05T09:00:00Z")
     end = replay_power(layout, REPLAY)
     assert set(end.racks) == {"B5", "B6", "B7", "B8"} and end.unmapped == (("login-0", 0),)
@@ -84,7 +84,7 @@ def test_the_bundled_replay_drives_racks_b5_to_b8():
 
 def test_simulate_with_telemetry_uses_the_recorded_power(tmp_path, capsys):
     out = tmp_path / "r.csv"
-    code = main(["simulate", str(bundled_layout("default_hall")), "--model", "preview",
+    code = main(["simulate", str(bundled_layout("air_hall")), "--model", "preview",
                  "--cell-m", "0.4", "--quiet", "--telemetry", REPLAY,
                  "--at", "2026-01-05T09:04:00Z", "--csv", str(out)])
     captured = capsys.readouterr()
@@ -103,7 +103,7 @@ def test_simulate_with_telemetry_uses_the_recorded_power(tmp_path, capsys):
     (["--at", "2026-01-05T09:04:00Z"], "--at needs --telemetry"),
 ])
 def test_simulate_telemetry_input_errors(capsys, extra, message):
-    code = main(["simulate", str(bundled_layout("default_hall")), "--quiet", "--model", "preview"]
+    code = main(["simulate", str(bundled_layout("air_hall")), "--quiet", "--model", "preview"]
                 + extra)
     assert code == 2 and message in capsys.readouterr().err
 

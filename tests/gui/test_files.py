@@ -97,7 +97,7 @@ def test_dropping_a_layout_file_opens_it(window, tmp_path, qtbot, target):
 
 def test_the_default_hall_opens_as_a_template(make_window, qtbot):
     window = make_window(path=None)
-    assert window.document.path is None and len(window.document.layout.racks) == 48
+    assert window.document.path is None and len(window.document.layout.racks) == 36
     saved = []
     window.files.ask_save_path = lambda: saved.append(True) or None
     window.files.save()

@@ -12,7 +12,7 @@ from twin.power import analyze
 
 @pytest.fixture
 def hall(make_window, qtbot):
-    window = make_window(bundled_layout("default_hall"))
+    window = make_window(bundled_layout("air_hall"))
     window.power_dock.raise_()
     wait_solved(qtbot, window)
     return window

@@ -130,7 +130,7 @@ def test_difference_map_is_scenario_minus_baseline(sym, qtbot):
 
 
 def test_running_again_is_a_cache_hit_and_power_only_cases_reuse_the_baseline(make_window, qtbot):
-    hall = make_window(bundled_layout("default_hall"))
+    hall = make_window(bundled_layout("air_hall"))
     wait_solved(qtbot, hall)
     first = run(qtbot, hall, Choice("power", "UPS-A"))
     assert first.data["solves"] == 1                     # the scenario only changes the power chain

@@ -33,7 +33,7 @@ def collect(controller):
 def test_preview_grid_keeps_the_cell_count_down(layout):
     assert preview_cell_m(layout, 4000) == 0.3           # 20 x 20 x 10 cells
     assert preview_cell_m(layout, 100_000) == 0.2        # never finer than the accurate grid
-    hall = load_layout(bundled_layout("default_hall"))
+    hall = load_layout(bundled_layout("air_hall"))
     assert preview_cell_m(hall, 12_000) == 0.4
 
 
