@@ -5,7 +5,7 @@ result, runs Find places for N racks of a model from the Capacity dock and
 places a job from the dialog exactly as a user would, saves a screenshot of
 the window after each and prints how long each took on the worker thread.
 
-usage: python bench/capacity_dock.py [--layout default_hall] [--model dgx-b200]
+usage: python bench/capacity_dock.py [--layout air_hall] [--model dgx-b200]
            [--racks 2] [--gpus 64] [--cell-m 0.2] [--out docs/images] [--size 1600x1000]
 """
 from __future__ import annotations
@@ -34,7 +34,7 @@ from whatif_docks import wait  # noqa: E402
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--layout", default="default_hall")
+    parser.add_argument("--layout", default="air_hall")
     parser.add_argument("--model", default="dgx-b200")
     parser.add_argument("--racks", type=int, default=2)
     parser.add_argument("--gpus", type=int, default=64)

@@ -11,7 +11,7 @@ real mouse events several times and measures, from the mouse release:
 
 plus the longest the GUI thread went without handling events (a 10 ms timer).
 
-usage: python bench/gui_latency.py [--layout default_hall] [--cell-m 0.2] [--drops 3]
+usage: python bench/gui_latency.py [--layout air_hall] [--cell-m 0.2] [--drops 3]
                                    [--timeout-s 900] [--json out.json]
 """
 from __future__ import annotations
@@ -170,7 +170,7 @@ def targets(layout, rack_id):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--layout", default="default_hall")
+    parser.add_argument("--layout", default="air_hall")
     parser.add_argument("--cell-m", type=float, default=0.2)
     parser.add_argument("--drops", type=int, default=3)
     parser.add_argument("--rack", default=None, help="rack to drop (default: the last of the first row)")

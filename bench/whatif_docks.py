@@ -6,7 +6,7 @@ placement advisor from the docks exactly as a user would (Run, Find places),
 saves a screenshot of the window with each dock in front and prints how long
 each study took on the worker thread.
 
-usage: python bench/whatif_docks.py [--layout default_hall] [--fail CRAH-W1 CRAH-W2]
+usage: python bench/whatif_docks.py [--layout air_hall] [--fail CRAH-W1 CRAH-W2]
            [--mass 5] [--racks 2] [--kw 20] [--confirm 0] [--cell-m 0.2]
            [--out docs/images] [--size 1600x1000]
 """
@@ -44,7 +44,7 @@ def wait(app, condition, timeout_s: float) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--layout", default="default_hall")
+    parser.add_argument("--layout", default="air_hall")
     parser.add_argument("--fail", nargs="+", default=["CRAH-W1", "CRAH-W2"])
     parser.add_argument("--mass", default="5", help="equipment kJ/K per kW")
     parser.add_argument("--racks", default="2")

@@ -34,7 +34,8 @@ def test_rows_of_gpu_servers_and_gb200_racks_with_containment(hall):
         assert all(types[e.model].accelerators for e in rack.equipment)
     assert rows == {"A": {"hgx-h200-8gpu"}, "B": {"dgx-h100"}, "C": {"gb200-nvl72"},
                     "D": {"gb200-nvl72"}}
-    assert [c.id for c in hall.containment] == ["HAC-AB"]
+    assert [(c.id, c.roof, c.doors) for c in hall.containment] == [
+        ("HAC-AB", False, ["-x", "+x"]), ("HAC-CD", False, ["-x", "+x"])]
     # air heat: 96 servers at 8 kW typical, and the 15 % of each GB200 the cold plates leave
     assert hall.it_power_kw == pytest.approx(96 * 8.0 + 12 * GB200_AIR_KW)
 
@@ -60,3 +61,16 @@ def test_power_chain_holds_n1_with_the_whole_hall_on_one_side(hall):
     it_kw = 96 * 8.0 + 12 * 120.0
     assert result.it_kw == pytest.approx(it_kw)
     assert it_kw <= 0.8 * 3000.0                                 # one UPS carries it all
+
+
+def test_at_baseline_no_rack_is_above_the_allowable_range_and_the_air_balances(hall):
+    """The accurate model on the shipped hall: every intake (mean and highest cell) within
+    ASHRAE A1 allowable, the room's air heat all removed by the CRAHs, a converged answer."""
+    from twin.thermal import solve
+    result = solve(hall, 0.2, "accurate")
+    assert result.converged and result.uncertainty_k <= 0.05
+    assert abs(result.energy_error_pct) < 0.5
+    assert result.removed_kw == pytest.approx(hall.it_power_kw, rel=0.005)
+    assert max(r.inlet_max_c for r in result.racks.values()) < 32.0
+    assert all(r.inlet_mean_c >= 18.0 - 0.01 for r in result.racks.values())   # never below supply
+    assert solve_liquid(hall).ok                                  # no CDU over capacity or rack over its coolant limit
