@@ -213,3 +213,14 @@ def test_forecasts_are_those_of_the_readings_up_to_the_instant(room_window, qtbo
         core = forecast("A1-low", t, y, 32.0, 1800.0, 900.0)
         assert shown.crossing_s == pytest.approx(core.crossing_s)
         assert alerts.forecasts.item(0, 0).text() == "A1-low"
+
+
+def test_opening_another_layout_drops_readings_it_cannot_bind(room_window, qtbot, tmp_path, room_file):
+    window = room_window
+    ops = _load(qtbot, window, _write(tmp_path, [(syn.EPOCH_S, {"A1-low": 18.0})]))
+    window.files.open_path(str(room_file))          # the small room has no sensor A1-low
+    assert ops.sensors.measured is None and ops.alerts.replay is None
+    assert "measurements dropped" in ops.sensors.error.text()
+    assert ":2: sensor: 'A1-low'" in ops.sensors.error.text()
+    assert ops.sensors.table.rowCount() == len(window.document.layout.sensors)
+    assert window.floor.format2.readings == {}

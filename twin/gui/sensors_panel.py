@@ -218,7 +218,9 @@ class SensorsPanel(QWidget):
             self.sigInstant.emit(self.instant_s)
 
     def _rebind(self) -> None:
-        """Another layout was opened: the names are bound again, or the file is dropped."""
+        """Another layout was opened: the names are bound again, or the file is dropped; the
+        twin is the old layout's until the new one is solved, so it is forgotten."""
+        self.update_ = None
         if self.measured is None:
             self.refresh()
             return
