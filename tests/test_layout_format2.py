@@ -192,3 +192,26 @@ def test_a_rear_door_built_in_a_script_is_checked_like_one_read_from_a_file():
     with pytest.raises(LayoutError) as err:
         validate_layout(layout, "room.yaml")
     assert str(err.value) == "room.yaml: racks[0].rear_door.approach_k: must be a number >= 0 (got -2.0)"
+
+
+def test_an_aisle_that_must_pass_its_surplus_through_door_gaps_is_warned_about():
+    from rooms_v2 import contained
+    from twin.geometry.aisles import aisle_leaks
+    rack_m3s = 5000.0 / (1.19 * 1006.0 * 12.0)
+    balanced = contained(qa=0.9, qb=0.9, gap=0.1)
+    leak = aisle_leaks(balanced)[0]
+    assert leak.net_in_m3s == pytest.approx(4 * rack_m3s - 1.8, rel=1e-9)   # 4 rears in, 2 returns out
+    assert leak.open_m2 == pytest.approx(2 * 0.1 * 1.2)                       # the rows close the sides
+    assert not [w for w in balanced.warnings if "aisle" in w.message]
+    starved = contained(qb=0.1, gap=0.01, state_a="failed")                    # a failed unit is solid
+    leak = aisle_leaks(starved)[0]
+    assert leak.net_in_m3s == pytest.approx(4 * rack_m3s - 0.1, rel=1e-9)
+    assert leak.speed_ms == pytest.approx(leak.net_in_m3s / 0.024)
+    warning = next(w for w in starved.warnings if "HAC" in w.message)
+    assert warning.field == "containment[0]" and "return path" in warning.message
+
+
+@pytest.mark.parametrize("name", ["default_hall", "contained_inrow_room", "raised_floor_hall"])
+def test_bundled_contained_aisles_have_a_way_out(name):
+    layout = load_layout(bundled_layout(name))
+    assert not [w for w in layout.warnings if "return path" in w.message]

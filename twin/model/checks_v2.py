@@ -180,12 +180,17 @@ def check_geometry(f: Findings, layout: Layout) -> None:
     boxes = [(f"cooling_units[{i}]", f'cooling unit "{u.id}"', _box_of(u))
              for i, u in enumerate(layout.cooling_units)]
     boxes += [(f"racks[{i}]", f'rack "{r.id}"', _box_of(r)) for i, r in enumerate(layout.racks)]
+    if layout.liquid is not None:         # CDU cabinets block the air like racks
+        boxes += [(f"liquid.cdus[{i}]", f'CDU "{c.id}"', _box_of(c))
+                  for i, c in enumerate(layout.liquid.cdus)]
     for field, what, b in solids:
         for other_field, other, ob in boxes:
             d = _overlap(b, ob)
             if min(d) > TOLERANCE_M:
                 f.error(field, f"{what} overlaps {other} ({other_field}) by "
                         f"{d[0]:.3g} x {d[1]:.3g} x {d[2]:.3g} m")
+    if not f.errors:                      # the flows need a sound layout
+        _warn_aisle_leaks(f, layout)
     for i, s in enumerate(layout.sensors):
         p = s.position_m
         bad = _outside(Box((p[0], p[0]), (p[1], p[1]), (p[2], p[2])), size)
@@ -194,3 +199,22 @@ def check_geometry(f: Findings, layout: Layout) -> None:
         elif any(all(lo <= v <= hi for v, (lo, hi) in zip(p, b.extents())) for _, _, b in boxes):
             f.warn(f"sensors[{i}].position_m", "sensor stands inside a rack or cooling unit; "
                    "it reports the nearest air")
+
+
+def _warn_aisle_leaks(f: Findings, layout: Layout) -> None:
+    """A contained aisle whose surplus air must leave through its gaps faster than fans push."""
+    from twin.geometry import GeometryError
+    from twin.geometry.aisles import FAN_MARGIN_PA, aisle_leaks, back_pressure_pa
+    try:
+        leaks = aisle_leaks(layout)
+    except GeometryError:
+        return                       # reported where the solvers build their geometry
+    for i, leak in enumerate(leaks):
+        pa = back_pressure_pa(leak, layout.air.density_kgm3)
+        if pa > FAN_MARGIN_PA:
+            way = "into it than is drawn out" if leak.net_in_m3s > 0 else "out of it than is blown in"
+            f.warn(f"containment[{i}]", f'the racks, units and tiles at aisle "{leak.containment}" move '
+                   f"{abs(leak.net_in_m3s):.1f} m3/s more air {way}, and its "
+                   f"gaps ({leak.open_m2:.2g} m2) pass that only at {leak.speed_ms:.0f} m/s "
+                   f"(~{pa:.0f} Pa, more than server fans hold their flow against): give the "
+                   "aisle a return path (in-row coolers with rear return, or no roof)")
