@@ -289,6 +289,18 @@ def test_cfd_command_reports_results_and_missing_openfoam(tmp_path, monkeypatch,
     assert "OpenFOAM not found" in capsys.readouterr().err
 
 
+def test_cfd_takes_a_bundled_layout_by_name(tmp_path, monkeypatch, capsys):
+    from twin.cfd import command, simulate
+    seen = {}
+    monkeypatch.setattr(simulate, "simulate", lambda layout, *a, **k: seen.setdefault("layout", layout)
+                        and _fake_result())
+    assert command.main(["cfd", "small_room", "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    assert len(seen["layout"].racks) == 6
+    assert command.main(["cfd", "no_such_room", "--out", str(tmp_path / "o2"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "no_such_room" in err and "small_room" in err and "Traceback" not in err
+
+
 def test_compare_command_prints_per_rack_differences(tmp_path, capsys):
     from twin.cfd import command
     a, b = _result_pair(tmp_path, b_a1_mean_c=20.7)

@@ -15,7 +15,7 @@ def add_parser(subparsers) -> None:
     cfd = subparsers.add_parser("cfd", help="run the OpenFOAM reference CFD on a layout",
                                 description="Mesh LAYOUT, solve it with OpenFOAM (k-epsilon, "
                                             "Boussinesq buoyancy) and write result.json + fields.npz.")
-    cfd.add_argument("layout", metavar="LAYOUT", help="layout file (YAML, format v1)")
+    cfd.add_argument("layout", metavar="LAYOUT", help="layout file (YAML) or the name of a bundled layout")
     cfd.add_argument("--out", required=True, metavar="DIR", help="output folder (the case goes to DIR/case)")
     cfd.add_argument("--cell-m", type=float, default=0.1, metavar="M", help="mesh cell size (default 0.1)")
     from twin.argtypes import add_max_cells
@@ -89,15 +89,15 @@ def run_cfd(args) -> int:
     from twin.cfd.geometry import LayoutError as GridError
     from twin.cfd.run import CFDCancelled, CFDError, OpenFOAMNotFound
     from twin.cfd.simulate import simulate
-    from twin.model import LayoutError, load_layout
+    from twin.cli.common import InputError, load_layout_arg
     bad = _bad_option(args)
     if bad:
         print(f"dctwin cfd: {bad}", file=sys.stderr)
         return EXIT_INPUT
     try:
-        layout = load_layout(args.layout)
-    except LayoutError as exc:
-        print(str(exc), file=sys.stderr)
+        layout = load_layout_arg(args.layout)    # a file or a bundled layout's name
+    except InputError as exc:
+        print(f"dctwin: {exc}", file=sys.stderr)
         return EXIT_INPUT
     cancelled = {"flag": False}
     previous = signal.signal(signal.SIGINT, lambda *_: cancelled.__setitem__("flag", True))
