@@ -117,6 +117,7 @@ class SensorsPanel(QWidget):
         self.update_ = None               # the SolveUpdate whose result is the twin
         self.rows: list[ReadingRow] = []
         self.times_s: list[float] = []
+        self._plan_shown = False
         self._build()
         document.sigReplaced.connect(self._rebind)
 
@@ -289,8 +290,10 @@ class SensorsPanel(QWidget):
         self.instant_label.setText("" if at is None else f"Readings at {format_timestamp(at)}"
                                    + (" (latest)" if self.latest.isChecked() else ""))
         self._fill(at)
-        self.sigReadings.emit(plan_readings(self.rows, self.settings.z)
-                              if self.measured is not None else {})
+        looks = plan_readings(self.rows, self.settings.z) if self.measured is not None else {}
+        if looks or self._plan_shown:          # the plan is restyled only when it shows readings
+            self.sigReadings.emit(looks)
+        self._plan_shown = bool(looks)
 
     def _fill(self, at_s: Optional[float]) -> None:
         names = [self.table.item(i, 0).text() if self.table.item(i, 0) else ""
