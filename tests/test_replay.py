@@ -10,7 +10,8 @@ import pytest
 
 from job_rooms import job_room_text, replay_room
 from twin.capacity.jobs import JobError
-from twin.capacity.replay import replay
+from twin.capacity.replay import at_time, rack_power_at, replay
+from twin.capacity.replay_output import format_replay, summary_rows
 from twin.capacity.trace import TraceError, read_trace
 from twin.cli import main
 from twin.scenario import Runner
@@ -53,6 +54,36 @@ def test_energy_is_the_sum_of_the_servers_powers_over_time(tmp_path):
     short = replay(replay_room(), jobs, "first-fit", runner(), days=0.5 / 24, confirm=0)
     assert [j.job.job_id for j in short.jobs] == ["1"]     # job 2 is submitted after the end
     assert short.it_kwh == pytest.approx((IDLE_KW + 8 * 3.5) * 0.5, rel=1e-9)
+
+
+def test_rack_powers_at_an_instant_are_those_of_the_jobs_running_then(tmp_path):
+    jobs = read_trace(_trace(tmp_path, HEADER + _job(1, 0, 2, 64, 100) + _job(2, 1, 3, 32, 50)))
+    layout = replay_room()
+    run = replay(layout, jobs, "first-fit", runner(), confirm=0)
+    t0 = run.intervals[0].start_s
+    # at 1.5 h job 1 fills H1-H2 (8 servers at 4 kW), job 2 H3 (4 at 0.5 + 3.5 * 50 %)
+    racks = rack_power_at(layout, run, t0 + 1.5 * 3600)
+    assert racks == pytest.approx({"H1": 16.0, "H2": 16.0, "H3": 9.0, "H4": 2.0, "C1": 2.0,
+                                   "C2": 2.0, "C3": 2.0, "C4": 2.0, "U1": 12.0})
+    for interval in run.intervals:               # the racks add up to the IT power solved
+        middle = (interval.start_s + interval.end_s) / 2
+        assert at_time(run, middle) is interval
+        assert sum(rack_power_at(layout, run, middle).values()) == pytest.approx(interval.state.it_kw)
+    assert at_time(run, t0 - 1.0) is None and at_time(run, t0 + 99 * 3600) is run.intervals[-1]
+
+
+def test_the_summary_rows_are_the_printed_table(tmp_path):
+    jobs = read_trace(_trace(tmp_path, HEADER + _job(1, 0, 2, 64, 100)))
+    runs = [replay(replay_room(), jobs, p, runner(), confirm=0) for p in ("thermal", "first-fit")]
+    rows = summary_rows(runs)
+    text = format_replay(runs, "title").splitlines()
+    assert len(text) == len(rows) + 3                       # title, header, rows, verdict
+    for (name, cells, difference), line in zip(rows, text[2:]):
+        assert line.split() == (name.split() + [w for c in cells for w in c.split()]
+                                + difference.split())
+    hours = dict((name, cells) for name, cells, _ in rows)["hours above 27 °C"]
+    assert hours == ["0.0 h", "2.0 h"]                      # first fit: the 2 job hours
+    assert all(difference == "" for _, _, difference in summary_rows(runs[:1]))
 
 
 def test_thermal_policy_keeps_jobs_out_of_the_hot_corner(tmp_path):

@@ -256,6 +256,25 @@ def replay(layout, jobs: list, policy: str, runner, days: Optional[float] = None
     return out
 
 
+def at_time(run: ReplayRun, t_s: float) -> Optional[Interval]:
+    """The interval of `run` holding time `t_s` (its last one at or after the end), or None."""
+    for interval in run.intervals:
+        if interval.start_s <= t_s < interval.end_s:
+            return interval
+    return run.intervals[-1] if run.intervals and t_s >= run.intervals[-1].end_s else None
+
+
+def rack_power_at(layout, run: ReplayRun, t_s: float) -> dict:
+    """Rack id -> power (kW) at `t_s`: the servers of the jobs running then at their loads,
+    the others idle, the racks outside the fabric at their own power (as the replay solved)."""
+    room = Room(layout, runner=None)
+    busy: dict = {}
+    for job in run.started:
+        if job.start_s <= t_s < job.end_s:
+            busy = _with(busy, job, job.servers)
+    return {r.id: r.power_kw for r in with_loads(layout, room.loads(busy)).racks}
+
+
 def _busy_gpus(busy: dict) -> int:
     return sum(len(g) for parts in busy.values() for g, _ in parts.values())
 

@@ -60,8 +60,9 @@ def series_csv(runs: list) -> str:
     return out.getvalue()
 
 
-def format_replay(runs: list, title: str) -> str:
-    """Each policy side by side; with two, the difference of the second from the first."""
+def summary_rows(runs: list) -> list[tuple[str, list[str], str]]:
+    """(figure, its text for each run, the second run's minus the first's or "") per line
+    of the comparison; the difference only with two runs and both values known."""
     rec = runs[0].recommended_max_c
     rows = [
         ("hottest intake", lambda r: _intake(r.hottest.state),
@@ -86,15 +87,23 @@ def format_replay(runs: list, title: str) -> str:
               lambda r: len(r.started), ""),
              ("mean queue wait", lambda r: f"{r.mean_wait_h:.2f} h", lambda r: r.mean_wait_h, "h"),
              ("max queue wait", lambda r: f"{r.max_wait_h:.2f} h", lambda r: r.max_wait_h, "h")]
+    out = []
+    for name, shown, value, unit in rows:
+        difference = ""
+        if len(runs) == 2 and value(runs[0]) is not None and value(runs[1]) is not None:
+            difference = f"{value(runs[1]) - value(runs[0]):+,.1f} {unit}".rstrip()
+        out.append((name, [shown(r) for r in runs], difference))
+    return out
+
+
+def format_replay(runs: list, title: str) -> str:
+    """Each policy side by side; with two, the difference of the second from the first."""
     head = f"{'':<24}" + "".join(f"{r.policy:<24}" for r in runs)
     lines = [title, head + ("difference" if len(runs) == 2 else "")]
-    for name, shown, value, unit in rows:
-        line = f"{name:<24}" + "".join(f"{shown(r):<24}" for r in runs)
-        if len(runs) == 2 and value(runs[0]) is not None and value(runs[1]) is not None:
-            line += f"{value(runs[1]) - value(runs[0]):+,.1f} {unit}".rstrip()
-        lines.append(line)
+    for name, cells, difference in summary_rows(runs):
+        lines.append(f"{name:<24}" + "".join(f"{cell:<24}" for cell in cells) + difference)
     if len(runs) == 2:
-        lines.append(_verdict(*runs))
+        lines.append(verdict(*runs))
     return "\n".join(lines) + "\n"
 
 
@@ -102,7 +111,7 @@ def _intake(state) -> str:
     return f"{state.hottest_intake_c:.1f} °C ({state.hottest_rack})"
 
 
-def _verdict(a, b) -> str:
+def verdict(a, b) -> str:
     """Time above the recommended maximum first (what a trace shows), then the peak."""
     hours = b.hours_above_recommended - a.hours_above_recommended
     rack_hours = b.rack_hours_above_recommended - a.rack_hours_above_recommended
