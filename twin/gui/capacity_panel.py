@@ -5,7 +5,8 @@ The planning is `twin.capacity` (plan_capacity, stranded_table, grow) on a worke
 thread; this panel collects the inputs, draws the rows' resource bars and the
 growth chart, lists the candidates with their binding resource, outlines them on
 the plan and applies the chosen one as one undoable edit (its racks with their
-cords, leaf and CDU: twin.capacity.edits.ApplySite).
+cords, leaf and CDU: twin.capacity.edits.ApplySite). The dock's Replay tab is
+twin.gui.replay_panel (a job trace under each placement policy).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QLabel,
                                QListWidget, QListWidgetItem, QPushButton, QSpinBox,
-                               QVBoxLayout, QWidget)
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from twin.capacity.edits import ApplySite
 from twin.capacity.plan import Request
@@ -284,16 +285,26 @@ def _footprint(site) -> tuple:
 
 
 def attach_capacity(window) -> Optional[CapacityPanel]:
-    """Add the panel as a dock tabbed with Results (Panels menu) and Solve › Place a Job…."""
+    """Add the panel and the workload replay (window.replay) as the Plan and Replay tabs of
+    a dock tabbed with Results (Panels menu), and Solve › Place a Job…."""
     from twin.gui.job_dialog import add_job_action
-    panel = CapacityPanel(window.document, lambda: window.solver.settings, window.floor)
-    window.capacity_dock = add_panel_dock(window, panel, "Capacity", "capacityDock")
+    from twin.gui.replay_panel import ReplayPanel
+    def settings():
+        return window.solver.settings
+    panel = CapacityPanel(window.document, settings, window.floor)
+    window.replay = ReplayPanel(window.document, settings, window.floor)
+    window.capacity_tabs = QTabWidget()
+    window.capacity_tabs.addTab(panel, "Plan")
+    window.capacity_tabs.addTab(window.replay, "Replay")
+    window.capacity_dock = add_panel_dock(window, window.capacity_tabs, "Capacity", "capacityDock")
     window.installEventFilter(panel)
+    window.installEventFilter(window.replay)
     add_job_action(window, panel.job_button)
 
     def follow_theme(name: str) -> None:
         background, foreground = theme.plot_colors(theme.resolve(name))
         panel.chart.set_colors(background, foreground)
+        window.replay.charts.set_colors(background, foreground)
         panel.bars.text_color = QColor(*foreground) if isinstance(foreground, tuple) else QColor(foreground)
         panel.bars.update()
     for name, action in window.acts.theme.items():

@@ -408,7 +408,7 @@ class MainWindow(QMainWindow):
         self.solver.shutdown()
         self.cfd.shutdown()
         self.scenarios.studies.shutdown()
-        for panel in (self.ride, self.placement, self.capacity, self.liquid.compare):
+        for panel in (self.ride, self.placement, self.capacity, self.replay, self.liquid.compare):
             panel.watch.shutdown()
         self.calibration.shutdown()
         if getattr(self, "job_dialog", None) is not None:
