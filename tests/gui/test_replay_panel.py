@@ -13,7 +13,7 @@ from job_rooms import job_room_text  # noqa: E402
 from twin.capacity.replay import replay  # noqa: E402
 from twin.capacity.replay_output import summary_rows  # noqa: E402
 from twin.capacity.trace import read_trace  # noqa: E402
-from twin.gui.replay_charts import RackPowers  # noqa: E402
+from twin.gui.replay_charts import POLICY_COLOURS, RackPowers  # noqa: E402
 from twin.gui.replay_panel import PROBLEM_STYLE  # noqa: E402
 from twin.scenario import Runner  # noqa: E402
 
@@ -114,3 +114,40 @@ def test_a_bad_trace_row_is_shown_by_file_line_and_column(hall, qtbot, tmp_path)
     assert not panel.replay_button.isEnabled() and not panel.jobs
     load(panel, qtbot, tmp_path / "missing.csv")
     assert "missing.csv" in panel.status.text() and "Traceback" not in panel.status.text()
+
+
+def test_cdu_loads_are_charted_where_the_hall_has_liquid_cooling(make_window, qtbot, tmp_path):
+    from twin.model.resources import bundled_file
+    path = tmp_path / "liquid_row_net.yaml"
+    path.write_text(bundled_file("liquid_row.yaml").read_text().split("scenarios:")[0] + (
+        "network:\n  max_cable_m: 30\n  switches:\n"
+        "    - {id: LEAF-1, kind: leaf, rack: G4, ports: 600, serves: [G1, G2, G3, G4, G5, G6, G7, G8]}\n"))
+    window = make_window(path)
+    panel = window.replay
+    trace = tmp_path / "jobs.csv"
+    trace.write_text(HEADER + _job(1, 0, 2, 144, 100))
+    load(panel, qtbot, trace)
+    panel.confirm.setValue(0)
+    panel.run()
+    qtbot.waitUntil(lambda: not panel.watch.busy, timeout=120_000)
+    assert panel.runs, panel.status.text()
+    assert panel.charts.cdu.isVisibleTo(panel)
+    first_fit = [item.getData()[1] for item in panel.charts.cdu.getPlotItem().listDataItems()
+                 if item.opts["pen"].color().getRgb()[:3] == POLICY_COLOURS["first-fit"]]
+    assert len(first_fit) == 2                                 # CDU-1 and CDU-2
+    # first fit puts the job on G1-G2: 85 % of 132 kW each at 100 % plus 85 % of 30 kW idle
+    # for the CDU's other two racks goes to CDU-1 (tests/test_replay.py)
+    assert max(max(y) for y in first_fit) == pytest.approx(2 * 0.85 * 132 + 2 * 0.85 * 30)
+    table = {row[0]: row[1:] for row in panel.summary()}
+    assert table["peak load CDU-1"][1] == f"{2 * 0.85 * 132 + 2 * 0.85 * 30:.1f} kW"
+
+
+def test_a_layout_without_a_fabric_is_refused_in_one_line(window, qtbot, tmp_path):
+    trace = tmp_path / "jobs.csv"
+    trace.write_text(HEADER + _job(1, 0, 1, 8))
+    panel = window.replay
+    load(panel, qtbot, trace)
+    panel.run()
+    qtbot.waitUntil(lambda: not panel.watch.busy, timeout=20_000)
+    assert panel.status.text().startswith("cannot replay: the layout has no network section")
+    assert panel.status.styleSheet() == PROBLEM_STYLE and not panel.runs

@@ -184,8 +184,9 @@ class ReplayPanel(QWidget):
         self.jobs, self.trace_path, self._kind = [], str(path), "trace"
         self.trace_label.setText(os.path.basename(self.trace_path))
         self.clear_results()
-        self.watch.start(lambda _runner: read_trace(self.trace_path), self._runner())
-        self.status.setText(f"reading {self.trace_path}…")
+        path = self.trace_path
+        self.watch.start(lambda _runner: read_trace(path), self._runner())
+        self.status.setText(f"reading {path}…")
 
     def run(self) -> bool:
         """Replay the loaded trace under both policies in the background."""
