@@ -1,14 +1,14 @@
-"""Screenshot and timing of the Capacity dock's Replay tab on a layout and a synthetic trace.
+"""Screenshot and timing of the Capacity dock's Replay tab on a layout and a job trace.
 
-Opens the main window (offscreen unless a display is set), writes a job trace
-for the layout's servers with bench/job_trace.py's generator (seed 20260105,
-one day), loads it in the Replay tab, replays the first `--hours` under both
-policies exactly as a user would, puts the chart cursor on first fit's hottest
-moment, saves a screenshot of the window and prints the table, the time the
-replay took on the worker thread and the largest gap between two GUI events.
+Opens the main window (offscreen unless a display is set), loads the trace in
+the Replay tab (by default the bundled week for the default hall,
+default_hall_jobs.csv), replays the first `--hours` under both policies exactly
+as a user would, puts the chart cursor on first fit's hottest moment, saves a
+screenshot of the window and prints the table, the time the replay took on the
+worker thread and the largest gap between two GUI events meanwhile.
 
-usage: python bench/replay_dock.py [--layout ai_hall] [--hours 6] [--cell-m 0.3]
-           [--confirm 0] [--out docs/images] [--size 1700x1300]
+usage: python bench/replay_dock.py [--layout default_hall] [--trace default_hall_jobs.csv]
+           [--hours 6] [--cell-m 0.3] [--confirm 0] [--out docs/images] [--size 1700x1300]
 """
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -31,19 +29,10 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 import PySide6  # noqa: E402,F401
 from PySide6.QtCore import QSettings  # noqa: E402
 
-from job_trace import draw_jobs, schedule, write_trace  # noqa: E402
-from twin.capacity.jobs import inventory  # noqa: E402
 from twin.gui.app import application, create_window  # noqa: E402
 from twin.gui.solve_job import SolveSettings  # noqa: E402
-from twin.model import bundled_layout, load_layout  # noqa: E402
-
-
-def trace_for(path: str, out: Path, days: float = 1.0, seed: int = 20260105) -> None:
-    servers = inventory(load_layout(path))
-    total = sum(s.gpus for s in servers)
-    per_node = max(set(s.gpus for s in servers), key=[s.gpus for s in servers].count)
-    jobs = draw_jobs(np.random.default_rng(seed), days, total, per_node, 70.0)
-    write_trace(out, jobs, schedule(jobs, total))
+from twin.model import bundled_layout  # noqa: E402
+from twin.model.resources import bundled_file  # noqa: E402
 
 
 def run_until(app, condition, timeout_s: float) -> float:
@@ -61,7 +50,8 @@ def run_until(app, condition, timeout_s: float) -> float:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--layout", default="ai_hall")
+    parser.add_argument("--layout", default="default_hall")
+    parser.add_argument("--trace", default="default_hall_jobs.csv")
     parser.add_argument("--hours", type=float, default=6.0)
     parser.add_argument("--cell-m", type=float, default=0.3)
     parser.add_argument("--confirm", type=int, default=0)
@@ -73,8 +63,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         settings = QSettings(os.path.join(tmp, "settings.ini"), QSettings.IniFormat)
         path = args.layout if os.path.isfile(args.layout) else str(bundled_layout(args.layout))
-        trace = Path(tmp) / f"{Path(path).stem}_jobs.csv"
-        trace_for(path, trace)
+        trace = Path(args.trace if os.path.isfile(args.trace) else bundled_file(args.trace))
         window = create_window(path, settings, SolveSettings(model="preview",
                                                              accurate_cell_m=args.cell_m))
         window.resize(*map(int, args.size.split("x")))

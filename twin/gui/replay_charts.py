@@ -126,7 +126,8 @@ class ReplayCharts(QWidget):
             self.intake.addItem(band, ignoreBounds=True)
             line = pg.InfiniteLine(high, angle=0, pen=pg.mkPen(brush[:3], width=1, style=Qt.DashLine),
                                    label=f"{inlet.name} {label} {high:g} °C",
-                                   labelOpts={"position": 0.98, "color": brush[:3], "anchors": [(1, 0), (1, 0)]})
+                                   labelOpts={"position": 0.98, "color": brush[:3],
+                                              "anchors": [(1, 0), (1, 0)]})
             self.intake.addItem(line, ignoreBounds=True)
 
     # -- the instant -------------------------------------------------------------------

@@ -86,38 +86,7 @@ class ReplayPanel(QWidget):
 
     # -- widgets ------------------------------------------------------------------------
     def _build(self) -> None:
-        self.load_button = QPushButton("Load trace…")
-        self.load_button.setToolTip("a scheduler's job accounting as CSV: "
-                                    "JobID,Submit,Start,End,AllocGPUs (or NNodes)[,power_pct]")
-        self.load_button.clicked.connect(self.choose_trace)
-        self.trace_label = QLabel("no trace")
-        self.trace_label.setWordWrap(True)
-        self.days = QDoubleSpinBox()
-        self.days.setRange(0.0, 3660.0)
-        self.days.setDecimals(2)
-        self.days.setSpecialValueText("until the last job ends")
-        self.days.setSuffix(" days")
-        self.screen = QSpinBox()
-        self.screen.setRange(1, 20)
-        self.screen.setValue(4)
-        self.screen.setToolTip("thermal policy: candidate placements solved per job")
-        self.confirm = QSpinBox()
-        self.confirm.setRange(0, 5)
-        self.confirm.setValue(1)
-        self.confirm.setToolTip("hottest power states re-solved with the accurate model")
-        self.step = QDoubleSpinBox()
-        self.step.setRange(0.1, 100.0)
-        self.step.setValue(1.0)
-        self.step.setSuffix(" kW")
-        self.step.setToolTip("power states whose racks differ by less share a thermal solve")
-        trace = QHBoxLayout()
-        trace.addWidget(self.load_button)
-        trace.addWidget(self.trace_label, 1)
-        form = QFormLayout()
-        for label, widget in (("Replay", self.days), ("Candidates solved per job", self.screen),
-                              ("Peaks confirmed accurate", self.confirm),
-                              ("Shared solve within", self.step)):
-            form.addRow(label, widget)
+        inputs = self._build_inputs()
         self.replay_button = QPushButton("Replay")
         self.replay_button.setObjectName("replayRun")
         self.replay_button.setToolTip("replay the trace under the thermal placement and first fit")
@@ -153,14 +122,53 @@ class ReplayPanel(QWidget):
             # panel by its minimum, which ignores wrapping) and the charts would shrink
             label.setMinimumHeight(lines * label.fontMetrics().lineSpacing())
         box = QVBoxLayout(self)
-        box.addLayout(trace)
-        box.addLayout(form)
+        box.addLayout(inputs)
         box.addWidget(self.run_row)
         box.addWidget(self.status)
         box.addWidget(self.charts, 3)
         box.addLayout(plan)
         box.addWidget(self.table, 2)
         box.addWidget(self.verdict)
+
+    def _build_inputs(self) -> QVBoxLayout:
+        """Load trace… with what was loaded, and the command's options."""
+        self.load_button = QPushButton("Load trace…")
+        self.load_button.setToolTip("a scheduler's job accounting as CSV: "
+                                    "JobID,Submit,Start,End,AllocGPUs (or NNodes)[,power_pct]")
+        self.load_button.clicked.connect(self.choose_trace)
+        self.trace_label = QLabel("no trace")
+        self.trace_label.setWordWrap(True)
+        self.days = QDoubleSpinBox()
+        self.days.setRange(0.0, 3660.0)
+        self.days.setDecimals(2)
+        self.days.setSpecialValueText("until the last job ends")
+        self.days.setSuffix(" days")
+        self.screen_count = QSpinBox()
+        self.screen_count.setRange(1, 20)
+        self.screen_count.setValue(4)
+        self.screen_count.setToolTip("thermal policy: candidate placements solved per job")
+        self.confirm = QSpinBox()
+        self.confirm.setRange(0, 5)
+        self.confirm.setValue(1)
+        self.confirm.setToolTip("hottest power states re-solved with the accurate model")
+        self.step = QDoubleSpinBox()
+        self.step.setRange(0.1, 100.0)
+        self.step.setValue(1.0)
+        self.step.setSuffix(" kW")
+        self.step.setToolTip("power states whose racks differ by less share a thermal solve")
+        trace = QHBoxLayout()
+        trace.addWidget(self.load_button)
+        trace.addWidget(self.trace_label, 1)
+        form = QFormLayout()
+        for label, widget in (("Replay", self.days),
+                              ("Candidates solved per job", self.screen_count),
+                              ("Peaks confirmed accurate", self.confirm),
+                              ("Shared solve within", self.step)):
+            form.addRow(label, widget)
+        box = QVBoxLayout()
+        box.addLayout(trace)
+        box.addLayout(form)
+        return box
 
     def _update_buttons(self) -> None:
         busy = self.watch.busy
@@ -169,8 +177,8 @@ class ReplayPanel(QWidget):
 
     def options(self) -> ReplayOptions:
         days = self.days.value()
-        return ReplayOptions(days if days > 0 else None, self.screen.value(), self.confirm.value(),
-                             self.step.value())
+        return ReplayOptions(days if days > 0 else None, self.screen_count.value(),
+                             self.confirm.value(), self.step.value())
 
     # -- running ------------------------------------------------------------------------
     def choose_trace(self) -> None:
