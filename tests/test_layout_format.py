@@ -215,3 +215,16 @@ def test_validate_layout_names_top_level_fields():
         validate_layout(layout)
     assert str(info.value) == ('<layout>: ashrae_class: must be one of "A1", "A2", "A3", "A4", "H1" '
                                '(got "A9")')
+
+
+def test_a_bundled_yml_layout_is_found_by_name(monkeypatch, tmp_path):
+    """bundled_layout_names lists .yml files too, so bundled_layout must open them by name."""
+    import shutil
+    from twin.model import resources
+    folder = tmp_path / "layouts"
+    folder.mkdir()
+    shutil.copy(bundled_layout("small_room"), folder / "tiny.yml")
+    monkeypatch.setattr(resources, "_package_folder", lambda name: tmp_path / name)
+    assert resources.bundled_layout_names() == ["tiny"]
+    assert resources.bundled_layout("tiny") == folder / "tiny.yml"
+    assert len(load_layout(resources.bundled_layout("tiny.yml")).racks) == 6

@@ -86,15 +86,16 @@ def bundled_file(filename: str) -> Path:
 
 
 def bundled_layout(name: str) -> Path:
-    """The path of a bundled layout by name, with or without `.yaml`.
+    """The path of a bundled layout by name, with or without `.yaml` (or `.yml`).
 
     Raises FileNotFoundError listing the available names.
     """
-    filename = name if name.endswith(LAYOUT_SUFFIXES) else f"{name}.yaml"
-    if "/" not in filename and "\\" not in filename:
-        entry = _package_folder("layouts").joinpath(filename)
-        if entry.is_file():
-            return _real_path(entry)
+    filenames = [name] if name.endswith(LAYOUT_SUFFIXES) else [name + s for s in LAYOUT_SUFFIXES]
+    for filename in filenames:                 # `name` alone: .yaml, then .yml, as listed
+        if "/" not in filename and "\\" not in filename:
+            entry = _package_folder("layouts").joinpath(filename)
+            if entry.is_file():
+                return _real_path(entry)
     available = ", ".join(bundled_layout_names()) or "none found"
     raise FileNotFoundError(f"no bundled layout named {name!r} (available: {available})")
 
