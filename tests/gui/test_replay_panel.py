@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -76,7 +76,11 @@ def test_the_table_is_the_commands_comparison_and_a_click_shows_the_racks(hall, 
     assert not panel.charts.cdu.isVisible()                   # no liquid cooling in this room
 
     panel.plan_policy.setCurrentText("first-fit")
-    panel.charts.set_time(runs[1].intervals[0].start_s + 1.5 * 3600)    # job 1 running
+    plot = panel.charts.intake                                 # a click at 1.5 h: job 1 running
+    at = plot.mapFromScene(plot.getPlotItem().vb.mapViewToScene(QPointF(1.5, 24.0)))
+    qtbot.mouseClick(plot.viewport(), Qt.LeftButton, pos=at)
+    qtbot.waitUntil(lambda: panel.instant.text() != "", timeout=5_000)
+    assert panel.charts.cursors[1].value() == pytest.approx(1.5, abs=0.05)   # all cursors follow
     shown = [item for item in hall.floor.overlay if isinstance(item, RackPowers)]
     assert len(shown) == 1
     kw = {round(rect.x(), 1): (power, hot) for rect, power, hot in shown[0].racks}
