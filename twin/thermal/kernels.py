@@ -297,3 +297,54 @@ def wall_drag(a, k, wall_b1, wall_b2, area_b1, area_b2, y_b1, y_b2, c_mu, kappa,
                         coef = nu / y
                     s -= c * area * coef
                 out[i, j, kk] = s
+
+
+@njit(cache=True)
+def face_conductance(gamma, free, a, area_m2, h_m, out):
+    """Diffusive conductance of every cell face normal to axis a: the mean of gamma on its
+    two cells times area / h on free faces, 0 on the others (out has free's shape)."""
+    n0, n1, n2 = out.shape
+    for i in range(n0):
+        for j in range(n1):
+            for k in range(n2):
+                if not free[i, j, k]:
+                    out[i, j, k] = 0.0
+                    continue
+                if a == 0:
+                    m = 0.5 * (gamma[i - 1, j, k] + gamma[i, j, k])
+                elif a == 1:
+                    m = 0.5 * (gamma[i, j - 1, k] + gamma[i, j, k])
+                else:
+                    m = 0.5 * (gamma[i, j, k - 1] + gamma[i, j, k])
+                out[i, j, k] = m * area_m2 / h_m
+
+
+@njit(cache=True, inline="always")
+def _edge_index(p, n, axis, a, b, side_a, side_b):
+    """Cell index along `axis` of one of the four cells around an a-b edge (clamped)."""
+    if axis == a:
+        return max(p - 1, 0) if side_a == 0 else min(p, n - 1)
+    if axis == b:
+        return max(p - 1, 0) if side_b == 0 else min(p, n - 1)
+    return p
+
+
+@njit(cache=True)
+def edge_conductance(nu, a, b, area_m2, h_m, wall, out):
+    """Viscous conductance of velocity component a's faces normal to b: the mean viscosity of
+    the four cells around each a-b edge (the edge cell repeated at the domain ends) times
+    area / h, 0 on wall edges. out has wall's shape (nu's plus one along a and b)."""
+    n0, n1, n2 = nu.shape
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            for k in range(out.shape[2]):
+                if wall[i, j, k]:
+                    out[i, j, k] = 0.0
+                    continue
+                s = 0.0
+                for side_a in range(2):
+                    for side_b in range(2):
+                        s += nu[_edge_index(i, n0, 0, a, b, side_a, side_b),
+                                _edge_index(j, n1, 1, a, b, side_a, side_b),
+                                _edge_index(k, n2, 2, a, b, side_a, side_b)]
+                out[i, j, k] = s * 0.25 * area_m2 / h_m

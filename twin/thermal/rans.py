@@ -26,7 +26,7 @@ from twin.thermal.stopping import standard_errors
 from twin.thermal.constants import (BETA_1K, C_1, C_2, C_MU, E_WALL, GRAVITY_MS2, INLET_INTENSITY,
                                     INLET_LENGTH_M, KAPPA, NU_M2S, PR, PR_T, SIGMA_EPS, SIGMA_K,
                                     START_EPS_M2S3, START_K_M2S2, Y_PLUS_LAM)
-from twin.thermal.rans_setup import Geometry, edge_mean_nu, momentum_fluxes
+from twin.thermal.rans_setup import Geometry, momentum_fluxes
 
 
 WARM_STARTUP_ITERS = 20   # start-up of a warm start: the fields already carry the flow
@@ -213,8 +213,8 @@ class RansState:
                 sl[a] = slice(1, -1)
                 d[tuple(sl)] = nu_eff * area / h[a]
             else:
-                d = edge_mean_nu(nu_eff, a, b) * area / h[b]
-                d[geo.mom_wall[a][b]] = 0.0
+                d = np.empty(F[b].shape)
+                K.edge_conductance(nu_eff, a, b, area, h[b], geo.mom_wall[a][b], d)
             D[b] = d
         sp_wall = np.empty(ua.shape)
         K.wall_drag(a, self.k, *self.drag_args[a], C_MU, KAPPA, E_WALL, Y_PLUS_LAM, NU_M2S, sp_wall)

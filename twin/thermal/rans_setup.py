@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from twin.model.layout import Layout
+from twin.thermal import kernels as K
 from twin.thermal.grid import Grid
 
 
@@ -53,11 +54,6 @@ def _four(arr_p, a: int, b: int, op):
             v = arr_p[tuple(idx)]
             out = v if out is None else op(out, v)
     return out
-
-
-def edge_mean_nu(nu, a: int, b: int):
-    """Viscosity on the a-b cell edges: mean of the four surrounding cells."""
-    return _four(_pad_ab(nu, a, b, "edge"), a, b, np.add) * 0.25
 
 
 class Geometry:
@@ -157,13 +153,12 @@ class Geometry:
         return [vel[a] * self.grid.face_area_m2(a) for a in range(3)]
 
     def cell_conductances(self, gamma):
+        """gamma (m2/s) times area / h on every free cell face, 0 on the others."""
         g = self.grid
         out = []
         for a in range(3):
-            d = np.zeros(self.free[a].shape)
-            inner = _sl(a, slice(1, -1))
-            mean = 0.5 * (gamma[_sl(a, slice(0, -1))] + gamma[_sl(a, slice(1, None))])
-            d[inner] = np.where(self.free[a][inner], mean, 0.0) * g.face_area_m2(a) / g.spacing_m[a]
+            d = np.empty(self.free[a].shape)
+            K.face_conductance(gamma, self.free[a], a, g.face_area_m2(a), g.spacing_m[a], d)
             out.append(d)
         return out
 
