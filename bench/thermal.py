@@ -7,7 +7,11 @@ one exists; for C1 also the worst-rack error against wall time while the
 accurate model iterates, and the preview model's time and error.
 
 usage: python bench/thermal.py [--repeats 3] [--cases c1,default_hall,hall_200] [--cell-m 0.2]
-                              [--drag default_hall]
+                              [--drag default_hall] [--against /path/to/other/checkout]
+
+--against runs every accurate solve also with another checkout's `twin` (say the
+main branch), alternating the two so both see the same machine load, and prints
+both medians and their ratio: on a shared machine only such pairs compare.
 """
 from __future__ import annotations
 
@@ -31,9 +35,10 @@ def case_path(name: str) -> Path:
     return ROOT / "layouts" / f"{name}.yaml"
 
 
-def one_run(layout_path: str, model: str, cell_m: float) -> dict:
-    """Solve once in this process; report time, cells, peak RSS and rack intakes."""
-    sys.path.insert(0, str(ROOT))
+def one_run(layout_path: str, model: str, cell_m: float, root: str = str(ROOT)) -> dict:
+    """Solve once in this process with the `twin` of checkout `root`; report time, cells,
+    peak RSS and rack intakes."""
+    sys.path.insert(0, root)
     from twin.model import load_layout
     from twin.thermal import solve
     layout = load_layout(layout_path)
@@ -48,10 +53,10 @@ def one_run(layout_path: str, model: str, cell_m: float) -> dict:
             "stop": getattr(result, "stop_reason", ""), "se_k": getattr(result, "uncertainty_k", 0.0)}
 
 
-def run_isolated(layout_path: Path, model: str, cell_m: float) -> dict:
+def run_isolated(layout_path: Path, model: str, cell_m: float, root: Path = ROOT) -> dict:
     code = (f"import json,sys; sys.path.insert(0,{str(ROOT)!r}); "
             f"from bench.thermal import one_run; "
-            f"print(json.dumps(one_run({str(layout_path)!r}, {model!r}, {cell_m})))")
+            f"print(json.dumps(one_run({str(layout_path)!r}, {model!r}, {cell_m}, {str(root)!r})))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if out.returncode != 0:
         raise SystemExit(f"solve of {layout_path} failed:\n{out.stderr}")
@@ -93,13 +98,13 @@ def _movable_rack(layout, step_m: float):
     raise SystemExit("no rack can move one cell towards -x")
 
 
-def end_to_end(layout_path: Path) -> float:
+def end_to_end(layout_path: Path, root: Path = ROOT) -> float:
     """Seconds from process start to the JSON result written (`dctwin simulate --json`)."""
     import tempfile
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         out = subprocess.run([sys.executable, "-m", "twin", "simulate", str(layout_path),
-                              "--json", str(Path(tmp) / "r.json")], capture_output=True, cwd=ROOT)
+                              "--json", str(Path(tmp) / "r.json")], capture_output=True, cwd=root)
         seconds = time.perf_counter() - t0
     if out.returncode not in (0, 3):
         raise SystemExit(f"simulate {layout_path} failed:\n{out.stderr.decode()}")
@@ -139,13 +144,47 @@ def time_to_accuracy(cell_m: float) -> list[tuple[float, int, float, float]]:
     return rows
 
 
+def compare(args) -> int:
+    """Accurate solves of this checkout and of args.against, alternated; medians and ratio."""
+    other = args.against.resolve()
+    print(f"this checkout {ROOT} vs {other}: accurate model, median of {args.repeats} alternated runs"
+          f" (columns: this/other)")
+    print(f"{'case':14} {'iters':>11} {'median s':>15} {'ratio':>6} {'+-K':>11}  largest intake change K")
+    for name in args.cases.split(","):
+        path = case_path(name)
+        runs = {ROOT: [], other: []}
+        for _ in range(args.repeats):
+            for root in runs:
+                runs[root].append(run_isolated(path, "accurate", args.cell_m, root))
+        new, old = runs[ROOT], runs[other]
+        med_new = statistics.median(r["seconds"] for r in new)
+        med_old = statistics.median(r["seconds"] for r in old)
+        change = max((abs(new[-1]["intake"][k] - old[-1]["intake"][k]) for k in new[-1]["intake"]),
+                     default=0.0)
+        print(f"{name:14} {new[-1]['iterations']:>5}/{old[-1]['iterations']:<5} "
+              f"{med_new:>7.2f}/{med_old:<7.2f} {med_new / med_old:>6.2f} "
+              f"{new[-1]['se_k']:>5.2f}/{old[-1]['se_k']:<5.2f}  {change:.2f}")
+    if "c1" in args.cases:
+        pairs = [(end_to_end(C1_YAML), end_to_end(C1_YAML, other)) for _ in range(args.repeats)]
+        new_s = statistics.median(p[0] for p in pairs)
+        old_s = statistics.median(p[1] for p in pairs)
+        print(f"\nC1 end to end (process start to JSON written), median of {args.repeats} pairs: "
+              f"{new_s:.2f} s vs {old_s:.2f} s, ratio {new_s / old_s:.2f}")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--cases", default="c1,default_hall")
     ap.add_argument("--cell-m", type=float, default=0.2)
     ap.add_argument("--drag", default="", help="also time a warm re-solve after a rack drag in this case")
+    ap.add_argument("--models", default="preview,accurate")
+    ap.add_argument("--against", type=Path, help="another checkout: pair every accurate solve with its")
+    ap.add_argument("--no-history", action="store_true", help="skip C1's answer-vs-wall-time table")
     args = ap.parse_args()
+    if args.against:
+        return compare(args)
     print(f"{'case':14} {'model':9} {'cells':>8} {'iters':>6} {'median s':>9} "
           f"{'peak MB':>8} {'MAE K':>6} {'worst K':>7} {'ret K':>6} {'energy %':>8} {'+-K':>5} stop")
     for name in args.cases.split(","):
@@ -153,7 +192,7 @@ def main() -> int:
         if not path.exists():
             print(f"{name}: {path} not found, skipped")
             continue
-        for model in ("preview", "accurate"):
+        for model in args.models.split(","):
             runs = [run_isolated(path, model, args.cell_m) for _ in range(args.repeats)]
             med = statistics.median(r["seconds"] for r in runs)
             last = runs[-1]
@@ -170,7 +209,7 @@ def main() -> int:
         runs = sorted(end_to_end(C1_YAML) for _ in range(args.repeats))
         print(f"\nC1 end to end (process start to JSON written), median of {args.repeats}: "
               f"{runs[len(runs) // 2]:.2f} s")
-    if "c1" in args.cases and C1_REF.exists():
+    if "c1" in args.cases and C1_REF.exists() and not args.no_history:
         print("\nC1 accurate model, instantaneous answer vs wall time (first run includes no compile):")
         print(f"{'wall s':>7} {'iter':>5} {'worst K':>8} {'MAE K':>6}")
         for sec, it, worst, mae in time_to_accuracy(args.cell_m):
