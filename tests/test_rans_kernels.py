@@ -63,3 +63,68 @@ def test_face_conductance_is_the_two_cell_mean_on_free_faces_only(a):
     mean = 0.5 * (gamma[tuple(lo)] + gamma[tuple(hi)])
     expected[tuple(inner)] = np.where(free[tuple(inner)], mean, 0.0) * 0.04 / 0.2
     assert np.array_equal(out, expected)
+
+
+def _sl(axis, s):
+    out = [slice(None)] * 3
+    out[axis] = s
+    return tuple(out)
+
+
+@pytest.mark.parametrize("a,b", [(a, b) for a in range(3) for b in range(3)])
+def test_staggered_flux_is_the_face_mean_times_area(a, b):
+    """Flux through the b-faces of velocity component a's control volumes."""
+    n = [4, 5, 6]
+    src_shape = list(n)
+    src_shape[b] += 1                 # vel[b] lives on b-faces
+    src = RNG.normal(size=src_shape)
+    out_shape = list(n)
+    out_shape[a] += 1                 # a's control volumes ...
+    out_shape[b] += 1                 # ... and their b-faces
+    out = np.full(out_shape, np.nan)
+    K.staggered_flux(src, a, 0.09, out)
+    expected = np.zeros(out_shape)
+    expected[_sl(a, slice(1, -1))] = 0.5 * (src[_sl(a, slice(0, -1))] + src[_sl(a, slice(1, None))]) * 0.09
+    assert np.array_equal(out, expected)
+
+
+@pytest.mark.parametrize("a", range(3))
+def test_momentum_source_is_old_iterate_pressure_gradient_and_buoyancy(a):
+    n = (4, 5, 6)
+    shape = list(n)
+    shape[a] += 1
+    ua, p, T = RNG.normal(size=shape), RNG.normal(size=n), 20 + RNG.normal(size=n)
+    out = np.full(shape, np.nan)
+    K.momentum_source(ua, p, T, a, 0.2, 0.008, 0.5, 0.03, 19.0, out)
+    expected = 0.5 * ua
+    expected[_sl(a, slice(1, -1))] += -np.diff(p, axis=a) / 0.2 * 0.008
+    if a == 2:
+        expected[:, :, 1:-1] += 0.03 * (0.5 * (T[:, :, 1:] + T[:, :, :-1]) - 19.0) * 0.008
+    assert np.array_equal(out, expected)
+    # one face by hand: the pressure drop across it pushes towards the lower pressure
+    c = [1, 2, 3]
+    lo = list(c)
+    lo[a] -= 1
+    hand = 0.5 * ua[tuple(c)] - (p[tuple(c)] - p[tuple(lo)]) / 0.2 * 0.008
+    if a == 2:
+        hand += 0.03 * (0.5 * (T[tuple(c)] + T[tuple(lo)]) - 19.0) * 0.008
+    assert out[tuple(c)] == pytest.approx(hand)
+
+
+@pytest.mark.parametrize("gb_coef", [0.0, -9.81 / 300.0])
+def test_turbulence_sources_match_the_k_epsilon_source_terms(gb_coef):
+    n = (4, 5, 6)
+    k, eps = RNG.uniform(1e-4, 1e-2, n), RNG.uniform(1e-5, 1e-3, n)
+    k[0, 0, 0] = 0.0                                  # k is floored at 1e-10 in the sources
+    nut, s2, g_wall = RNG.uniform(0, 1e-2, n), RNG.uniform(0, 5, n), RNG.uniform(0, 1e-3, n)
+    T = 20 + RNG.normal(size=n)
+    fluid, wall = RNG.random(n) < 0.8, RNG.random(n) < 0.3
+    out = [np.full(n, np.nan) for _ in range(4)]
+    K.turbulence_sources(k, eps, nut, s2, T, fluid, wall, g_wall, 0.2, gb_coef, 0.9, 1.44, 1.92, *out)
+    G = np.where(wall, g_wall, nut * s2)
+    Gb = np.where(fluid, gb_coef * nut / 0.9 * np.gradient(T, 0.2, axis=2), 0.0)
+    ks = np.maximum(k, 1e-10)
+    expected = [G + np.maximum(Gb, 0.0), -(eps / ks) - np.maximum(-Gb, 0.0) / ks,
+                1.44 * eps / ks * (G + np.maximum(Gb, 0.0)), -1.92 * eps / ks]
+    for got, want in zip(out, expected):
+        assert np.array_equal(got, want)

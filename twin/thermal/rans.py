@@ -26,7 +26,7 @@ from twin.thermal.stopping import standard_errors
 from twin.thermal.constants import (BETA_1K, C_1, C_2, C_MU, E_WALL, GRAVITY_MS2, INLET_INTENSITY,
                                     INLET_LENGTH_M, KAPPA, NU_M2S, PR, PR_T, SIGMA_EPS, SIGMA_K,
                                     START_EPS_M2S3, START_K_M2S2, Y_PLUS_LAM)
-from twin.thermal.rans_setup import Geometry, momentum_fluxes
+from twin.thermal.rans_setup import Geometry
 
 
 WARM_STARTUP_ITERS = 20   # start-up of a warm start: the fields already carry the flow
@@ -202,7 +202,12 @@ class RansState:
         geo, grid = self.geo, self.grid
         ua = self.vel[a]
         nu_eff = NU_M2S + self.nut
-        F = momentum_fluxes(self.vel, a, grid)
+        F = []
+        for b in range(3):      # volume fluxes through the faces of a's control volumes
+            shape = list(ua.shape)
+            shape[b] += 1
+            F.append(np.empty(shape))
+            K.staggered_flux(self.vel[b], a, grid.face_area_m2(b), F[b])
         D = [None, None, None]
         h = grid.spacing_m
         for b in range(3):
@@ -219,16 +224,9 @@ class RansState:
         sp_wall = np.empty(ua.shape)
         K.wall_drag(a, self.k, *self.drag_args[a], C_MU, KAPPA, E_WALL, Y_PLUS_LAM, NU_M2S, sp_wall)
         vol = grid.cell_volume_m3
-        b_src = (vol / self.dt) * ua
-        dp = np.zeros(ua.shape)
-        inner = [slice(None)] * 3
-        inner[a] = slice(1, -1)
-        dp[tuple(inner)] = -np.diff(self.p, axis=a) / h[a] * vol
-        b_src += dp
-        if a == 2:
-            t_face = np.zeros(ua.shape)
-            t_face[:, :, 1:-1] = 0.5 * (self.T[:, :, 1:] + self.T[:, :, :-1])
-            b_src[:, :, 1:-1] += GRAVITY_MS2 * BETA_1K * (t_face[:, :, 1:-1] - self.t_supply_c) * vol
+        b_src = np.empty(ua.shape)
+        K.momentum_source(ua, self.p, self.T, a, h[a], vol, vol / self.dt, GRAVITY_MS2 * BETA_1K,
+                          self.t_supply_c, b_src)
         active = self.free[a]
         K.deferred_correction(ua, active, F[0], F[1], F[2], b_src, self.s.momentum_scheme)
         coef = self.coef[a]
@@ -265,20 +263,14 @@ class RansState:
         uc, vc, wc = (np.ascontiguousarray(cell_vel[..., i]) for i in range(3))
         s2 = np.zeros(grid.shape)
         K.strain_rate_sq_par(uc, vc, wc, grid.fluid, *grid.spacing_m, s2)
-        G = self.nut * s2
-        Gb = np.zeros(grid.shape)
-        if self.s.buoyant_production:
-            dTdz = np.gradient(self.T, grid.spacing_m[2], axis=2)
-            Gb = -GRAVITY_MS2 * BETA_1K * self.nut / PR_T * dTdz
-            Gb[~grid.fluid] = 0.0
         g_wall, eps_wall = np.empty(grid.shape), np.empty(grid.shape)
         K.wall_turbulence(k, uc, vc, wc, self.wall_n, *grid.spacing_m, C_MU, KAPPA, E_WALL,
                           Y_PLUS_LAM, NU_M2S, g_wall, eps_wall)
         wc_mask = geo.wall_cell
-        G = np.where(wc_mask, g_wall, G)
-        ks = np.maximum(k, 1e-10)
-        su_k = G + np.maximum(Gb, 0.0)
-        sp_k = -(eps / ks) - np.maximum(-Gb, 0.0) / ks
+        su_k, sp_k, su_e, sp_e = (np.empty(grid.shape) for _ in range(4))
+        gb_coef = -GRAVITY_MS2 * BETA_1K if self.s.buoyant_production else 0.0
+        K.turbulence_sources(k, eps, self.nut, s2, self.T, grid.fluid, wc_mask, g_wall,
+                             grid.spacing_m[2], gb_coef, PR_T, C_1, C_2, su_k, sp_k, su_e, sp_e)
         k_in, eps_in = geo.inflow_turbulence(INLET_INTENSITY, INLET_LENGTH_M, C_MU)
         # a shorter pseudo step for k and epsilon (stronger under-relaxation): with the flow's
         # step the turbulence and the row-end flow can settle into a slow limit cycle
@@ -286,8 +278,6 @@ class RansState:
         self._scalar(k, NU_M2S + self.nut / SIGMA_K, su_k, sp_k, geo.scalar_bounds(k_in["tile"]),
                      k_in["rear"], dt_turb)
         np.maximum(k, 1e-10, out=k)
-        su_e = C_1 * eps / ks * (G + np.maximum(Gb, 0.0))
-        sp_e = -C_2 * eps / ks
         self._scalar(eps, NU_M2S + self.nut / SIGMA_EPS, su_e, sp_e,
                      geo.scalar_bounds(eps_in["tile"]), eps_in["rear"], dt_turb)
         eps[wc_mask] = eps_wall[wc_mask]

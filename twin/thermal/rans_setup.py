@@ -14,24 +14,6 @@ def _sl(axis: int, s: slice):
     return tuple(out)
 
 
-def momentum_fluxes(vel, a: int, grid: Grid):
-    """Volume fluxes through the faces of the control volumes of velocity component a."""
-    ua = vel[a]
-    F = []
-    for b in range(3):
-        shp = list(ua.shape)
-        shp[b] += 1
-        f = np.zeros(shp)
-        area = grid.face_area_m2(b)
-        if b == a:
-            f[_sl(a, slice(1, -1))] = 0.5 * (ua[_sl(a, slice(0, -1))] + ua[_sl(a, slice(1, None))]) * area
-        else:
-            ub = vel[b]
-            f[_sl(a, slice(1, -1))] = 0.5 * (ub[_sl(a, slice(0, -1))] + ub[_sl(a, slice(1, None))]) * area
-        F.append(f)
-    return F
-
-
 def _pad_ab(arr, a: int, b: int, mode: str, value=None):
     pad = [(0, 0)] * 3
     pad[a] = (1, 1)
