@@ -18,6 +18,7 @@ import numpy as np
 from twin.model.layout import Layout
 from twin.thermal import SolveCancelled, SolverError
 from twin.thermal import kernels as K
+from twin.thermal import terms
 from twin.thermal.extract import assemble_result, cell_velocities, mixed_supply_temp_c
 from twin.thermal.grid import Grid, GridError, build_grid
 from twin.thermal.projection import Projector
@@ -207,7 +208,7 @@ class RansState:
             shape = list(ua.shape)
             shape[b] += 1
             F.append(np.empty(shape))
-            K.staggered_flux(self.vel[b], a, grid.face_area_m2(b), F[b])
+            terms.staggered_flux(self.vel[b], a, grid.face_area_m2(b), F[b])
         D = [None, None, None]
         h = grid.spacing_m
         for b in range(3):
@@ -219,14 +220,14 @@ class RansState:
                 d[tuple(sl)] = nu_eff * area / h[a]
             else:
                 d = np.empty(F[b].shape)
-                K.edge_conductance(nu_eff, a, b, area, h[b], geo.mom_wall[a][b], d)
+                terms.edge_conductance(nu_eff, a, b, area, h[b], geo.mom_wall[a][b], d)
             D[b] = d
         sp_wall = np.empty(ua.shape)
         K.wall_drag(a, self.k, *self.drag_args[a], C_MU, KAPPA, E_WALL, Y_PLUS_LAM, NU_M2S, sp_wall)
         vol = grid.cell_volume_m3
         b_src = np.empty(ua.shape)
-        K.momentum_source(ua, self.p, self.T, a, h[a], vol, vol / self.dt, GRAVITY_MS2 * BETA_1K,
-                          self.t_supply_c, b_src)
+        terms.momentum_source(ua, self.p, self.T, a, h[a], vol, vol / self.dt,
+                              GRAVITY_MS2 * BETA_1K, self.t_supply_c, b_src)
         active = self.free[a]
         K.deferred_correction(ua, active, F[0], F[1], F[2], b_src, self.s.momentum_scheme)
         coef = self.coef[a]
@@ -269,8 +270,8 @@ class RansState:
         wc_mask = geo.wall_cell
         su_k, sp_k, su_e, sp_e = (np.empty(grid.shape) for _ in range(4))
         gb_coef = -GRAVITY_MS2 * BETA_1K if self.s.buoyant_production else 0.0
-        K.turbulence_sources(k, eps, self.nut, s2, self.T, grid.fluid, wc_mask, g_wall,
-                             grid.spacing_m[2], gb_coef, PR_T, C_1, C_2, su_k, sp_k, su_e, sp_e)
+        terms.turbulence_sources(k, eps, self.nut, s2, self.T, grid.fluid, wc_mask, g_wall,
+                                 grid.spacing_m[2], gb_coef, PR_T, C_1, C_2, su_k, sp_k, su_e, sp_e)
         k_in, eps_in = geo.inflow_turbulence(INLET_INTENSITY, INLET_LENGTH_M, C_MU)
         # a shorter pseudo step for k and epsilon (stronger under-relaxation): with the flow's
         # step the turbulence and the row-end flow can settle into a slow limit cycle

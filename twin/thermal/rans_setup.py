@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from twin.model.layout import Layout
-from twin.thermal import kernels as K
+from twin.thermal import terms
 from twin.thermal.grid import Grid
 
 
@@ -140,7 +140,7 @@ class Geometry:
         out = []
         for a in range(3):
             d = np.empty(self.free[a].shape)
-            K.face_conductance(gamma, self.free[a], a, g.face_area_m2(a), g.spacing_m[a], d)
+            terms.face_conductance(gamma, self.free[a], a, g.face_area_m2(a), g.spacing_m[a], d)
             out.append(d)
         return out
 
