@@ -42,10 +42,11 @@ def one_run(layout_path: str, model: str, cell_m: float, root: str = str(ROOT)) 
     from twin.model import load_layout
     from twin.thermal import solve
     layout = load_layout(layout_path)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     result = solve(layout, cell_m=cell_m, model=model)
-    seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "cells": result.fluid_cells, "iterations": result.iterations,
+    seconds, cpu_s = time.perf_counter() - t0, time.process_time() - c0
+    return {"seconds": seconds, "cpu_s": cpu_s, "cells": result.fluid_cells,
+            "iterations": result.iterations,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "intake": {k: r.inlet_mean_c for k, r in result.racks.items()},
             "returns": {k: u.return_temp_c for k, u in result.cooling_units.items()},
@@ -98,17 +99,23 @@ def _movable_rack(layout, step_m: float):
     raise SystemExit("no rack can move one cell towards -x")
 
 
-def end_to_end(layout_path: Path, root: Path = ROOT) -> float:
-    """Seconds from process start to the JSON result written (`dctwin simulate --json`)."""
+def end_to_end(layout_path: Path, root: Path = ROOT) -> tuple[float, float]:
+    """Wall seconds from process start to the JSON result written (`dctwin simulate
+    --json`) and the CPU seconds that process used."""
     import tempfile
     with tempfile.TemporaryDirectory() as tmp:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _children_cpu_s()
         out = subprocess.run([sys.executable, "-m", "twin", "simulate", str(layout_path),
                               "--json", str(Path(tmp) / "r.json")], capture_output=True, cwd=root)
-        seconds = time.perf_counter() - t0
+        seconds, cpu_s = time.perf_counter() - t0, _children_cpu_s() - c0
     if out.returncode not in (0, 3):
         raise SystemExit(f"simulate {layout_path} failed:\n{out.stderr.decode()}")
-    return seconds
+    return seconds, cpu_s
+
+
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def c1_errors(intake: dict, returns: dict) -> tuple[float, float, float]:
@@ -145,11 +152,16 @@ def time_to_accuracy(cell_m: float) -> list[tuple[float, int, float, float]]:
 
 
 def compare(args) -> int:
-    """Accurate solves of this checkout and of args.against, alternated; medians and ratio."""
+    """Accurate solves of this checkout and of args.against, alternated; medians and ratios.
+
+    On a machine shared with other jobs the wall seconds of two runs can differ by 2x
+    for the same work; the CPU seconds the solve used vary much less, so both are shown.
+    """
     other = args.against.resolve()
     print(f"this checkout {ROOT} vs {other}: accurate model, median of {args.repeats} alternated runs"
           f" (columns: this/other)")
-    print(f"{'case':14} {'iters':>11} {'median s':>15} {'ratio':>6} {'+-K':>11}  largest intake change K")
+    print(f"{'case':14} {'iters':>11} {'median wall s':>15} {'ratio':>6} {'median CPU s':>15} "
+          f"{'ratio':>6} {'+-K':>11}  largest intake change K")
     for name in args.cases.split(","):
         path = case_path(name)
         runs = {ROOT: [], other: []}
@@ -157,19 +169,21 @@ def compare(args) -> int:
             for root in runs:
                 runs[root].append(run_isolated(path, "accurate", args.cell_m, root))
         new, old = runs[ROOT], runs[other]
-        med_new = statistics.median(r["seconds"] for r in new)
-        med_old = statistics.median(r["seconds"] for r in old)
+        wall = [statistics.median(r["seconds"] for r in rs) for rs in (new, old)]
+        cpu = [statistics.median(r["cpu_s"] for r in rs) for rs in (new, old)]
         change = max((abs(new[-1]["intake"][k] - old[-1]["intake"][k]) for k in new[-1]["intake"]),
                      default=0.0)
         print(f"{name:14} {new[-1]['iterations']:>5}/{old[-1]['iterations']:<5} "
-              f"{med_new:>7.2f}/{med_old:<7.2f} {med_new / med_old:>6.2f} "
+              f"{wall[0]:>7.2f}/{wall[1]:<7.2f} {wall[0] / wall[1]:>6.2f} "
+              f"{cpu[0]:>7.2f}/{cpu[1]:<7.2f} {cpu[0] / cpu[1]:>6.2f} "
               f"{new[-1]['se_k']:>5.2f}/{old[-1]['se_k']:<5.2f}  {change:.2f}")
     if "c1" in args.cases:
-        pairs = [(end_to_end(C1_YAML), end_to_end(C1_YAML, other)) for _ in range(args.repeats)]
-        new_s = statistics.median(p[0] for p in pairs)
-        old_s = statistics.median(p[1] for p in pairs)
+        pairs = [[x for root in (ROOT, other) for x in end_to_end(C1_YAML, root)]
+                 for _ in range(args.repeats)]
+        med = [statistics.median(p[i] for p in pairs) for i in range(4)]
         print(f"\nC1 end to end (process start to JSON written), median of {args.repeats} pairs: "
-              f"{new_s:.2f} s vs {old_s:.2f} s, ratio {new_s / old_s:.2f}")
+              f"wall {med[0]:.2f} s vs {med[2]:.2f} s (ratio {med[0] / med[2]:.2f}), "
+              f"CPU {med[1]:.2f} s vs {med[3]:.2f} s (ratio {med[1] / med[3]:.2f})")
     return 0
 
 
@@ -206,7 +220,7 @@ def main() -> int:
         path = case_path(args.drag)
         print(f"\nafter a one-rack drag in {args.drag}: {warm_drag(str(path), args.cell_m)}")
     if "c1" in args.cases:
-        runs = sorted(end_to_end(C1_YAML) for _ in range(args.repeats))
+        runs = sorted(end_to_end(C1_YAML)[0] for _ in range(args.repeats))
         print(f"\nC1 end to end (process start to JSON written), median of {args.repeats}: "
               f"{runs[len(runs) // 2]:.2f} s")
     if "c1" in args.cases and C1_REF.exists() and not args.no_history:
