@@ -1,5 +1,5 @@
-"""Writes layouts/default_hall.yaml: an AI hall of liquid-cooled GB200 NVL72 rows on CDUs and
-air-cooled DGX H100 / HGX H200 rows, hot aisles closed by end doors, with its power chain and fabric.
+"""Writes layouts/default_hall.yaml: an AI hall of liquid-cooled GB200 NVL72 rows on CDUs and a
+contained pod of air-cooled DGX H100 / HGX H200 rows with in-row coolers, its power chain and fabric.
 
     .venv/bin/python bench/default_hall.py            # rewrites twin/layouts/default_hall.yaml
 
@@ -12,7 +12,17 @@ from pathlib import Path
 
 ROOM_M = (14.4, 12.0, 3.8)
 RACK_W, RACK_D = 0.6, 1.2
-X0 = 3.0                            # west end of every row (CRAHs stand along the west wall)
+X0 = 3.0                            # west end of the liquid rows (CRAHs stand along the walls)
+X0_POD = 1.2                        # west end of the air rows' pod
+# Each air row: groups of rack, in-row cooler, rack, in-row cooler, rack (12 racks, 8 coolers).
+POD_GROUP = "RIRIR"
+# A 600 mm chilled-water in-row unit; 16 draw 1.03 x the racks' air, so the pod's leakage
+# (0.1 m under each door) passes the surplus either way, also with one unit failed.
+INROW_M3S = 2.95
+POD_DOOR_GAP_M = 0.1
+# The GB200 racks' residual air heat (15 %) goes to rear-door heat exchangers on chilled water.
+REAR_DOOR = "{capacity_kw: 20, water_supply_c: 18, approach_k: 3}"
+CRAH_M3S = 3.5                      # the liquid rows' air (12 m3/s) with 1.17 x to spare
 AIR_ROWS = (("A", 1.8, "-y", "hgx-h200-8gpu"), ("B", 4.2, "+y", "dgx-h100"))
 LIQ_ROWS = (("C", 7.2, "-y"), ("D", 9.6, "+y"))
 AIR_RACKS, LIQ_RACKS = 12, 6
@@ -21,30 +31,42 @@ TYPICAL_KW = {"hgx-h200-8gpu": 8.0, "dgx-h100": 8.0, "gb200-nvl72": 120.0}
 # Each liquid row: two CDUs in one redundancy group, three racks each. Row C's CDUs carry
 # the whole row alone (N-1 holds); row D's are smaller: one alone runs over capacity.
 CDU_KW = {"C": 700, "D": 500}
-CRAHS = 8                           # four on the west wall, four on the east
+CRAHS = 4                           # two on the west wall, two on the east, beside the liquid rows
 
 
 def rack(rid: str, x: float, y: float, facing: str, model: str, count: int, rise_k: float,
-         height: float = 2.2) -> str:
+         height: float = 2.2, door: str = "") -> str:
     lines = [f"  - id: {rid}", f"    position_m: [{x:g}, {y:g}]",
              f"    size_m: [{RACK_W}, {RACK_D}, {height}]", f'    facing: "{facing}"',
-             f"    delta_t_k: {rise_k}", "    height_u: 48", "    equipment:"]
+             f"    delta_t_k: {rise_k}"] + ([f"    rear_door: {door}"] if door else []) + [
+             "    height_u: 48", "    equipment:"]
     for i in range(count):
         u = 1 + i * 8 if model != "gb200-nvl72" else 1
         lines.append(f"      - {{model: {model}, position_u: {u}}}")
     return "\n".join(lines)
 
 
+def pod_slots() -> list[tuple[str, float]]:
+    """("R" or "I", x) of every slot of an air row, west to east."""
+    pattern = POD_GROUP * (AIR_RACKS // POD_GROUP.count("R"))
+    return [(kind, X0_POD + i * RACK_W) for i, kind in enumerate(pattern)]
+
+
+def pod_end_m() -> float:
+    return X0_POD + len(pod_slots()) * RACK_W
+
+
 def racks() -> tuple[list[str], dict[str, list[str]]]:
     out, rows = [], {}
+    rack_x = [x for kind, x in pod_slots() if kind == "R"]
     for name, y, facing, model in AIR_ROWS:
         rows[name] = [f"{name}{i + 1}" for i in range(AIR_RACKS)]
-        out += [rack(rid, X0 + i * RACK_W, y, facing, model, SERVERS, 14.0)
-                for i, rid in enumerate(rows[name])]
+        out += [rack(rid, x, y, facing, model, SERVERS, 14.0)
+                for rid, x in zip(rows[name], rack_x)]
     for name, y, facing in LIQ_ROWS:
         rows[name] = [f"{name}{i + 1}" for i in range(LIQ_RACKS)]
         x0 = X0 + 0.6                    # a CDU at each end of the row
-        out += [rack(rid, x0 + i * RACK_W, y, facing, "gb200-nvl72", 1, 15.0, 2.3)
+        out += [rack(rid, x0 + i * RACK_W, y, facing, "gb200-nvl72", 1, 15.0, 2.3, REAR_DOOR)
                 for i, rid in enumerate(rows[name])]
     return out, rows
 
@@ -67,9 +89,23 @@ def crahs() -> list[str]:
     out = []
     for i in range(CRAHS):
         side, k = ("W", i) if i < CRAHS // 2 else ("E", i - CRAHS // 2)
-        x, y = (0.0 if side == "W" else ROOM_M[0] - 1.0), 0.6 + k * 2.85
+        x, y = (0.0 if side == "W" else ROOM_M[0] - 1.0), 6.3 + k * 2.85
         out.append(f"  - id: CRAH-{side}{k + 1}\n    position_m: [{x:g}, {y:g}]\n    size_m: [1.0, 1.8, 2.0]\n"
-                   f"    airflow_m3s: 9.5\n    supply_temp_c: 18.0\n    return: top")
+                   f"    airflow_m3s: {CRAH_M3S:g}\n    supply_temp_c: 18.0\n    return: top")
+    return out
+
+
+def inrow_units() -> list[str]:
+    """In-row coolers of the pod: they draw the hot aisle through their rear and blow into the
+    cold aisle their row faces."""
+    out = []
+    unit_x = [x for kind, x in pod_slots() if kind == "I"]
+    for name, y, facing, _ in AIR_ROWS:
+        for k, x in enumerate(unit_x):
+            out.append(f"  - id: IRC-{name}{k + 1}\n    kind: inrow\n    position_m: [{x:g}, {y:g}]\n"
+                       f"    size_m: [{RACK_W}, {RACK_D}, 2.2]\n    facing: \"{facing}\"\n"
+                       f"    airflow_m3s: {INROW_M3S:g}\n    supply_temp_c: 18.0\n    supply: front\n"
+                       f"    return: rear")
     return out
 
 
@@ -109,18 +145,10 @@ def network(rows) -> str:
 
 
 def containment() -> str:
-    """Doors across both ends of each hot aisle, open to the ceiling where the CRAHs draw.
-
-    No roof: with room CRAHs and no ceiling return plenum a roofed hot aisle would have
-    to pass all its racks' exhaust through the door gaps."""
-    liq_end = X0 + 0.6 + LIQ_RACKS * RACK_W + 0.6
-    aisles = (("HAC-AB", X0, X0 + AIR_RACKS * RACK_W, 3.0, 4.2, 2.2),
-              ("HAC-CD", X0, liq_end, 8.4, 9.6, 2.3))
-    lines = ["containment:"]
-    for cid, x0, x1, y0, y1, top in aisles:
-        lines += [f"  - id: {cid}", "    kind: hot", f"    aisle_m: {{x: [{x0:g}, {x1:g}], y: [{y0:g}, {y1:g}]}}",
-                  f"    height_m: {top:g}", "    roof: false", "    doors: [-x, +x]", "    door_gap_m: 0.05"]
-    return "\n".join(lines)
+    """The air rows' hot aisle closed by a roof and end doors; its in-row coolers draw it."""
+    return "\n".join(["containment:", "  - id: HAC-AB", "    kind: hot",
+                      f"    aisle_m: {{x: [{X0_POD:g}, {pod_end_m():g}], y: [3, 4.2]}}", "    height_m: 2.2",
+                      "    roof: true", "    doors: [-x, +x]", f"    door_gap_m: {POD_DOOR_GAP_M:g}"])
 
 
 def header(rows) -> str:
@@ -128,17 +156,19 @@ def header(rows) -> str:
     liq_kw = TYPICAL_KW["gb200-nvl72"] * LIQ_RACKS * len(LIQ_ROWS)
     return "\n".join([
         "# An AI hall: two rows of liquid-cooled GB200 NVL72 racks on CDUs and two rows of",
-        "# air-cooled 8-GPU servers (HGX H200, DGX H100); every hot aisle has end doors.",
+        "# air-cooled 8-GPU servers (HGX H200, DGX H100) in a contained pod with in-row coolers.",
         f"# Written by bench/default_hall.py. Room {ROOM_M[0]:g} x {ROOM_M[1]:g} x {ROOM_M[2]:g} m.",
         f"# Rows A (HGX H200) and B (DGX H100): {AIR_RACKS} racks each of {SERVERS} servers, "
         f"{air_kw:.0f} kW typical in all,",
-        "#   fronts on the cold aisles; doors close the ends of the hot aisle between them",
-        "#   (HAC-AB), which is open to the ceiling where the CRAHs draw their return.",
+        f"#   fronts on the cold aisles; {len(pod_slots()) - AIR_RACKS} in-row coolers per row "
+        f"({INROW_M3S:g} m3/s, 18 degC) between them draw",
+        "#   the hot aisle, closed by a roof and doors (HAC-AB), and blow into the cold aisles.",
         f"# Rows C and D: {LIQ_RACKS} GB200 NVL72 racks each, {liq_kw:.0f} kW typical in all, 85 % to liquid;",
-        "#   two CDUs per row in one redundancy group. Row C's CDUs (700 kW) carry the row",
+        "#   rear doors (20 kW, 18 degC water) take the rest; two CDUs per row in one",
+        "#   redundancy group. Row C's CDUs (700 kW) carry the row",
         "#   alone; row D's (500 kW) do not: one failed leaves the other over capacity.",
-        f"# {CRAHS} CRAHs (9.5 m3/s, 18 degC) on the west and east walls; facility water 32 degC",
-        "#   (W32), coolant limit 45 degC.",
+        f"# {CRAHS} CRAHs ({CRAH_M3S:g} m3/s, 18 degC) beside the liquid rows feed their tiles.",
+        "#   Facility water 32 degC (W32), coolant limit 45 degC.",
         "# Power 2N: one busway per row per side. Fabric: 144-port leaves, two spines.",
         ""])
 
@@ -149,16 +179,15 @@ def text() -> str:
     parts = [header(rows), "dctwin: 2", "name: AI hall with GB200 NVL72 and HGX rows",
              f"room:\n  size_m: [{ROOM_M[0]:g}, {ROOM_M[1]:g}, {ROOM_M[2]:g}]\n  tile_m: 0.6",
              "air:\n  density_kgm3: 1.19\n  cp_jkgk: 1006.0",
-             "cooling_units:\n" + "\n".join(crahs()),
-             "tiles:\n  - area_m: {x: [%g, %g], y: [0.6, 1.8]}\n  - area_m: {x: [%g, %g], y: [5.4, 7.2]}\n"
-             "  - area_m: {x: [%g, %g], y: [10.8, 12.0]}"
-             % (X0, X0 + AIR_RACKS * RACK_W, X0, X0 + AIR_RACKS * RACK_W, X0 + 0.6, X0 + 0.6 + LIQ_RACKS * RACK_W),
+             "cooling_units:\n" + "\n".join(crahs() + inrow_units()),
+             "tiles:\n  - area_m: {x: [%g, %g], y: [6.0, 7.2]}\n  - area_m: {x: [%g, %g], y: [10.8, 12.0]}"
+             % (X0, X0 + 1.2 + LIQ_RACKS * RACK_W, X0, X0 + 1.2 + LIQ_RACKS * RACK_W),
              "racks:\n" + "\n".join(rack_lines),
              containment(),
              "liquid:\n  facility_water: {supply_c: 32}\n  coolant_limit_c: 45\n"
              "  heat_rejection: {kind: dry_cooler, approach_k: 6}\n  cdus:\n" + "\n".join(cdus(rows)),
              power(rows), network(rows)]
-    assert lx > X0 + AIR_RACKS * RACK_W
+    assert lx - 1.0 > pod_end_m() and X0_POD > 1.0     # clear of the wall CRAHs' footprint
     return "\n".join(parts) + "\n"
 
 

@@ -34,8 +34,13 @@ def test_rows_of_gpu_servers_and_gb200_racks_with_containment(hall):
         assert all(types[e.model].accelerators for e in rack.equipment)
     assert rows == {"A": {"hgx-h200-8gpu"}, "B": {"dgx-h100"}, "C": {"gb200-nvl72"},
                     "D": {"gb200-nvl72"}}
-    assert [(c.id, c.roof, c.doors) for c in hall.containment] == [
-        ("HAC-AB", False, ["-x", "+x"]), ("HAC-CD", False, ["-x", "+x"])]
+    assert [(c.id, c.roof, c.doors) for c in hall.containment] == [("HAC-AB", True, ["-x", "+x"])]
+    inrow = [u for u in hall.cooling_units if u.inrow]
+    assert len(inrow) == 16 and all(u.return_ == "rear" for u in inrow)
+    # the pod's coolers draw a little more than its racks blow, so its doors leak inwards
+    racks_m3s = sum(r.airflow(hall.air) for r in hall.racks if r.id[0] in "AB")
+    assert 1.0 < sum(u.airflow_m3s for u in inrow) / racks_m3s < 1.05
+    assert all(r.rear_door is not None for r in hall.racks if r.id[0] in "CD")
     # air heat: 96 servers at 8 kW typical, and the 15 % of each GB200 the cold plates leave
     assert hall.it_power_kw == pytest.approx(96 * 8.0 + 12 * GB200_AIR_KW)
 
@@ -72,5 +77,13 @@ def test_at_baseline_no_rack_is_above_the_allowable_range_and_the_air_balances(h
     assert abs(result.energy_error_pct) < 0.5
     assert result.removed_kw == pytest.approx(hall.it_power_kw, rel=0.005)
     assert max(r.inlet_max_c for r in result.racks.values()) < 32.0
+    # each rear door cools its GB200 rack's exhaust down to its floor, 18 + 3 = 21 degC
+    # (the 20 kW capacity is not reached): rho cp Q (intake + rise - 21) per rack
+    door_kw = 0.0
+    for rack in hall.racks:
+        if rack.rear_door is not None:
+            q, intake = rack.airflow(hall.air), result.racks[rack.id].inlet_mean_c
+            door_kw += min(20.0, hall.air.rho_cp * q * (intake + rack.delta_t(hall.air) - 21.0) / 1000.0)
+    assert result.door_kw == pytest.approx(door_kw, rel=1e-3)
     assert all(r.inlet_mean_c >= 18.0 - 0.01 for r in result.racks.values())   # never below supply
     assert solve_liquid(hall).ok                                  # no CDU over capacity or rack over its coolant limit

@@ -75,7 +75,7 @@ def test_halls_are_realistic(name):
 
 def test_default_hall_size_and_racks():
     layout = load_layout(default_layout_path())
-    assert len(layout.racks) >= 36 and 6 <= len(layout.cooling_units) <= 8
+    assert len(layout.racks) >= 36 and len(layout.cooling_units) >= 4
     assert layout.liquid is not None and layout.containment and layout.network is not None
     assert len(load_layout(bundled_layout("hall_200")).racks) == 200
 
