@@ -1,7 +1,7 @@
 """Write a synthetic job trace (sacct-style CSV) for a layout's accelerator servers.
 
     .venv/bin/python bench/job_trace.py [LAYOUT] [--days 7] [--seed 20260105]
-        [--load-pct 70] [--out layouts/default_hall_jobs.csv]
+        [--load-pct 70] [--out twin/layouts/default_hall_jobs.csv]
 
 The jobs fit whatever servers the layout has (the racks its fabric serves):
 sizes are whole servers, powers of two from one server up to a quarter of the
@@ -91,11 +91,11 @@ def write_trace(path: Path, jobs: list, starts: list) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("layout", nargs="?", default=str(ROOT / "layouts" / "default_hall.yaml"))
+    parser.add_argument("layout", nargs="?", default=str(ROOT / "twin" / "layouts" / "default_hall.yaml"))
     parser.add_argument("--days", type=float, default=7.0)
     parser.add_argument("--seed", type=int, default=20260105)
     parser.add_argument("--load-pct", type=float, default=70.0)
-    parser.add_argument("--out", default=str(ROOT / "layouts" / "default_hall_jobs.csv"))
+    parser.add_argument("--out", default=str(ROOT / "twin" / "layouts" / "default_hall_jobs.csv"))
     args = parser.parse_args()
     servers = inventory(load_layout(args.layout))
     if not servers:
