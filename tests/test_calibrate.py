@@ -41,6 +41,14 @@ def test_recovers_the_perturbed_truth_of_the_accurate_model(nominal, tmp_path):
     assert all(abs(c.measured - c.after) < 0.5 for c in held)
     assert cal.residual_rms(True) < 0.5 * cal.residual_rms(True, after=False)
     assert cal.solves["accurate"] >= 2
+    # each held-out reading's prediction band: the reading's own accuracy and the parameters'
+    # spread carried through the model's sensitivities, so wider than the reading alone;
+    # the truth lies inside it
+    for c in held:
+        assert c.predicted_sd >= c.sigma
+        assert c.within_band, (c.channel.name, c.measured - c.after, c.predicted_sd)
+    assert cal.held_out_in_band() == (len(held), len(held))
+    assert all(np.isnan(c.predicted_sd) for c in cal.channels if not c.held_out)
 
 
 def test_preview_truth_is_recovered_closely(nominal, tmp_path):

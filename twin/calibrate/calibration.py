@@ -42,6 +42,14 @@ class ChannelFit:
     before: float             # confirming model at nominal
     after: float              # confirming model at the fitted values
     held_out: bool
+    # Held out: the standard deviation of (measured - after) that the fit predicts, from the
+    # fitted parameters' covariance and the reading's own accuracy; NaN for fit readings.
+    predicted_sd: float = float("nan")
+
+    @property
+    def within_band(self) -> bool:
+        """Held out: the misfit is inside its 95 % prediction band."""
+        return bool(abs(self.measured - self.after) <= Z95 * self.predicted_sd)
 
 
 @dataclass
@@ -65,6 +73,11 @@ class Calibration:
     def held_out_max_k(self) -> float:
         rows = [abs(c.measured - c.after) for c in self.channels if c.held_out]
         return max(rows) if rows else float("nan")
+
+    def held_out_in_band(self) -> tuple[int, int]:
+        """(held-out readings within their 95 % prediction band, held-out readings)."""
+        rows = [c for c in self.channels if c.held_out]
+        return sum(c.within_band for c in rows), len(rows)
 
 
 def observed_channels(measured: Measured, snap: Snapshot) -> list[Channel]:
@@ -103,7 +116,7 @@ def calibrate(layout: Layout, measured: Measured, snap: Snapshot, settings: Sett
     before = twin.one(nominal, settings.model)
     for attempt in range(3):
         values = _fit_passes(twin, values, free, m, sigma, nfit, report)
-        values, jac, dropped = _confirm(twin, values, free, m, sigma, nfit, report)
+        values, full_jac, dropped = _confirm(twin, values, free, m, sigma, nfit, report)
         if not dropped or attempt == 2:
             break
         for k, why in dropped.items():
@@ -112,11 +125,13 @@ def calibrate(layout: Layout, measured: Measured, snap: Snapshot, settings: Sett
         free = np.array([j for k, j in enumerate(free) if k not in dropped], int)
     report(0.95, "confirming the fit")
     after = twin.one(values, settings.model)
-    sd = _uncertainty(jac, free, m, sigma, after, nfit, prior)
+    sd, cov = _uncertainty(full_jac[:nfit], free, m, sigma, after, nfit, prior)
     fits = [ParameterFit(p, float(values[j]), float(sd.get(j, np.nan)), ident.fixed.get(j, ""))
             for j, p in enumerate(params)]
+    band = _prediction_sd(full_jac, cov, sigma)
     rows = [ChannelFit(c, float(m[i]), float(sigma[i]), float(before[i]), float(after[i]),
-                       i >= nfit) for i, c in enumerate(order)]
+                       i >= nfit, float(band[i]) if i >= nfit else float("nan"))
+            for i, c in enumerate(order)]
     report(1.0, "done")
     inputs = [n for n in snap.values if measured.channels[n].role == "input"]
     return Calibration(apply(base, params, values, rounded=True), fits, rows, settings, snap.describe(),
@@ -151,16 +166,18 @@ def _confirm(twin: Twin, values, free, m, sigma, nfit: int, report):
     """Gauss-Newton steps on the confirming model's own sensitivities (accepted only when
     they lower its misfit), until a step no longer helps or a parameter proves invisible.
 
-    Returns (values, sensitivities of the free parameters, {index in free: why it is fixed}).
+    Returns (values, sensitivities of the free parameters for every channel, fit ones
+    first, {index in free: why it is fixed}).
     """
     prior = np.array([p.prior_sd for p in twin.params])
     cost = _cost(twin, values, m, sigma, nfit)
     for it in range(POLISH_STEPS):
         report(0.75 + 0.05 * it, "confirming the sensitivities")
-        jac = _confirming_jacobian(twin, values, free, nfit)
+        full = _confirming_jacobian(twin, values, free)
+        jac = full[:nfit]
         kept = identifiable(jac * prior[free] / sigma[:nfit, None], nfit)
         if len(kept.free) < len(free):
-            return values, jac, kept.fixed
+            return values, full, kept.fixed
         if twin.settings.model == "preview" or not len(free):
             break
         new = _polish(twin, values, free, jac, m[:nfit], sigma[:nfit], nfit)
@@ -171,14 +188,14 @@ def _confirm(twin: Twin, values, free, m, sigma, nfit: int, report):
         values, cost = new, new_cost
         if moved < MOVE_TOL:
             break
-    return values, jac, {}
+    return values, full, {}
 
 
-def _confirming_jacobian(twin: Twin, values, free, nfit: int) -> np.ndarray:
-    """Sensitivities of the fit channels in the confirming model at the fitted values."""
+def _confirming_jacobian(twin: Twin, values, free) -> np.ndarray:
+    """Sensitivities of every channel (fit and held out) in the confirming model at `values`."""
     model = twin.settings.model
     step = CONFIRM_STEP_OF_PRIOR if model != "preview" else FD_STEP_OF_PRIOR
-    return twin.jacobian(values, free, model, step)[:nfit]
+    return twin.jacobian(values, free, model, step)
 
 
 def _fit_pass(twin: Twin, start: np.ndarray, free: np.ndarray, m, sigma, anchor, nfit: int):
@@ -234,17 +251,27 @@ def _polish(twin: Twin, values, free, jac, m, sigma, nfit: int) -> np.ndarray:
     return out
 
 
-def _uncertainty(jac, free, m, sigma, after, nfit: int, prior) -> dict:
-    """Standard deviation of each fitted parameter: s^2 (J'J + prior)^-1, s^2 >= 1.
+def _prediction_sd(full_jac, cov, sigma) -> np.ndarray:
+    """Per channel: sqrt(J C J' + sigma^2), the spread of measured - predicted that the
+    parameters' covariance C and the reading's own accuracy allow."""
+    if cov is None or not full_jac.shape[1]:
+        return np.asarray(sigma, float).copy()
+    var = np.einsum("ij,jk,ik->i", full_jac, cov, full_jac)
+    return np.sqrt(np.maximum(var, 0.0) + np.asarray(sigma, float) ** 2)
+
+
+def _uncertainty(jac, free, m, sigma, after, nfit: int, prior) -> tuple[dict, np.ndarray]:
+    """Standard deviation of each fitted parameter and their covariance: s^2 (J'J + prior)^-1,
+    s^2 >= 1.
 
     s^2 is the fit's chi-square per degree of freedom; it is floored at 1 so a
     fit never claims more than the stated reading accuracy allows.
     """
     if not len(free):
-        return {}
+        return {}, None
     j = jac / sigma[:nfit, None]
     info = j.T @ j + np.diag(1.0 / prior[free] ** 2)
     chi2 = float(np.sum(((m[:nfit] - after[:nfit]) / sigma[:nfit]) ** 2))
     dof = max(nfit - len(free), 1)
     cov = max(1.0, chi2 / dof) * np.linalg.inv(info)
-    return {int(k): float(np.sqrt(cov[i, i])) for i, k in enumerate(free)}
+    return {int(k): float(np.sqrt(cov[i, i])) for i, k in enumerate(free)}, cov

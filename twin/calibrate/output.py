@@ -24,13 +24,15 @@ def to_dict(cal: Calibration, layout_path: str = "", measured_path: str = "") ->
                         "fixed_because": f.fixed_because} for f in cal.params],
         "channels": [{"name": c.channel.name, "measured": _num(c.measured),
                       "before": _num(c.before), "after": _num(c.after),
-                      "sigma": _num(c.sigma), "held_out": c.held_out} for c in cal.channels],
+                      "sigma": _num(c.sigma), "held_out": c.held_out,
+                      "predicted_sd": _num(c.predicted_sd)} for c in cal.channels],
         "fit_rms_before_k": _num(cal.residual_rms(False, after=False)),
         "fit_rms_after_k": _num(cal.residual_rms(False)),
         "held_out_rms_before_k": _num(cal.residual_rms(True, after=False)),
         "held_out_rms_after_k": _num(cal.residual_rms(True)),
         "held_out_max_k": _num(cal.held_out_max_k()),
         "held_out": [c.channel.name for c in cal.channels if c.held_out],
+        "held_out_in_band": list(cal.held_out_in_band()),
     }
 
 
@@ -55,9 +57,23 @@ def channel_lines(cal: Calibration) -> list[str]:
     width = max([7] + [len(c.channel.name) for c in cal.channels])
     lines = [f"{'reading':<{width}} {'measured':>9} {'before':>8} {'after':>8} {'resid':>7}  use"]
     for c in cal.channels:
+        use = (f"held out, ± {Z95 * c.predicted_sd:.2f} K expected"
+               + ("" if c.within_band else " (OUTSIDE)")) if c.held_out else "fit"
         lines.append(f"{c.channel.name:<{width}} {c.measured:>9.2f} {c.before:>8.2f} {c.after:>8.2f} "
-                     f"{c.measured - c.after:>+7.2f}  {'held out' if c.held_out else 'fit'}")
+                     f"{c.measured - c.after:>+7.2f}  {use}")
     return lines
+
+
+def held_out_line(cal: Calibration) -> str:
+    """The held-out score: RMS before and after, the largest misfit, and how many readings fall
+    inside the 95 % band the fitted parameters' uncertainty predicts; "" with none held out."""
+    held = [c.channel.name for c in cal.channels if c.held_out]
+    if not held:
+        return ""
+    inside, total = cal.held_out_in_band()
+    return (f"held-out check ({', '.join(held)}): RMS {cal.residual_rms(True, False):.2f} K "
+            f"-> {cal.residual_rms(True):.2f} K, largest {cal.held_out_max_k():.2f} K; "
+            f"{inside} of {total} within the 95 % band the fit predicts")
 
 
 def lines(cal: Calibration) -> list[str]:
@@ -67,10 +83,8 @@ def lines(cal: Calibration) -> list[str]:
     out += parameter_lines(cal) + [""] + channel_lines(cal) + [""]
     out.append(f"temperature misfit (RMS): fit readings {cal.residual_rms(False, False):.2f} K -> "
                f"{cal.residual_rms(False):.2f} K")
-    held = [c.channel.name for c in cal.channels if c.held_out]
-    if held:
-        out.append(f"held-out check ({', '.join(held)}): RMS {cal.residual_rms(True, False):.2f} K "
-                   f"-> {cal.residual_rms(True):.2f} K, largest {cal.held_out_max_k():.2f} K")
+    if held_out_line(cal):
+        out.append(held_out_line(cal))
     out += [f"note: {n}" for n in cal.notes]
     return out
 

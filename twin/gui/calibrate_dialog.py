@@ -64,7 +64,9 @@ def parameter_rows(cal: Calibration) -> list[tuple]:
 
 def channel_rows(cal: Calibration) -> list[tuple]:
     return [(c.channel.name, f"{c.measured:.2f}", f"{c.before:.2f}", f"{c.after:.2f}",
-             f"{c.measured - c.after:+.2f}", "held out" if c.held_out else "fit")
+             f"{c.measured - c.after:+.2f}",
+             (f"held out, ± {Z95 * c.predicted_sd:.2f} K expected"
+              + ("" if c.within_band else " (outside)")) if c.held_out else "fit")
             for c in cal.channels]
 
 
@@ -76,9 +78,11 @@ def score_text(cal: Calibration) -> str:
              f"{cal.residual_rms(False):.2f} K after."]
     held = [c.channel.name for c in cal.channels if c.held_out]
     if held:
+        inside, total = cal.held_out_in_band()
         lines.append(f"Held-out check ({', '.join(held)}): RMS {cal.residual_rms(True, False):.2f} K "
                      f"before, {cal.residual_rms(True):.2f} K after; largest "
-                     f"{cal.held_out_max_k():.2f} K.")
+                     f"{cal.held_out_max_k():.2f} K; {inside} of {total} within the 95 % band "
+                     "the fit predicts.")
     fixed = [f.parameter.id for f in cal.params if not f.fitted]
     if fixed:
         lines.append(f"Kept at nominal: {', '.join(fixed)}.")

@@ -54,11 +54,26 @@ def _pm(p: dict) -> str:
     return f"± {Z95 * sd:.3f}"
 
 
+def _use(c: dict) -> str:
+    """"fit", or "held out" with the 95 % band the fit predicts for it."""
+    if not c.get("held_out"):
+        return "fit"
+    sd = c.get("predicted_sd")
+    return f"held out, ± {Z95 * sd:.2f} K expected" if isinstance(sd, (int, float)) else "held out"
+
+
+def _in_band(cal: dict) -> str:
+    band = cal.get("held_out_in_band")
+    if not (isinstance(band, list) and len(band) == 2 and band[1]):
+        return ""
+    return f"; {band[0]} of {band[1]} within the 95 % band the fit predicts"
+
+
 def calibration_html(cal: dict, table) -> str:
     params = [[esc(p.get("id")), _value(p), _pm(p),
                esc(p.get("fixed_because") or "")] for p in cal["parameters"][:MAX_ROWS]]
     rows = [[esc(c.get("name")), _n(c.get("measured"), 2), _n(c.get("before"), 2),
-             _n(c.get("after"), 2), "held out" if c.get("held_out") else "fit"]
+             _n(c.get("after"), 2), _use(c)]
             for c in (cal.get("channels") or [])[:MAX_ROWS] if isinstance(c, dict)]
     head = (f"<h2>Calibration</h2><p>Fitted to {esc(cal.get('measured'))} "
             f"({esc(cal.get('readings'))}) with the {esc(cal.get('model'))} model; readings "
@@ -66,7 +81,7 @@ def calibration_html(cal: dict, table) -> str:
             f"{_n(cal.get('fit_rms_before_k'), 2)} → {_n(cal.get('fit_rms_after_k'), 2)} K; "
             f"held-out readings {_n(cal.get('held_out_rms_before_k'), 2)} → "
             f"{_n(cal.get('held_out_rms_after_k'), 2)} K (largest "
-            f"{_n(cal.get('held_out_max_k'), 2)} K).</p>")
+            f"{_n(cal.get('held_out_max_k'), 2)} K{_in_band(cal)}).</p>")
     return (head + table(["Parameter", "Fitted", "95 %", "Kept at nominal because"], params)
             + table(["Reading", "Measured", "Twin before", "Twin after", "Use"], rows))
 
