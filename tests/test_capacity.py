@@ -236,3 +236,32 @@ def test_rows_show_liquid_headroom_and_free_positions():
     (row,) = stranded_table(layout, runner(), kind)
     assert row.headroom_kw["liquid"] == pytest.approx(288 / 0.85)
     assert row.free_positions == 2 and row.space_kw == pytest.approx(2 * 132.0)
+
+
+def test_every_candidate_is_a_valid_layout_also_when_it_faces_along_x():
+    """Racks facing +-x are turned (1.2 m along x, 0.6 m along y) and stepped by their width:
+    a candidate that kept the +-y footprint overlapped its own racks and left the room."""
+    from twin.model import bundled_layout, load_layout
+    hall = load_layout(bundled_layout("default_hall"))
+
+    def box(item):
+        (x, y), (sx, sy) = item.position_m, item.size_m[:2]
+        return x, x + sx, y, y + sy
+
+    def overlap(a, b):
+        return min(a[1], b[1]) - max(a[0], b[0]) > 1e-6 and min(a[3], b[3]) - max(a[2], b[2]) > 1e-6
+    plan = plan_capacity(hall, Request("gb200-nvl72", 2), Runner(cell_m=0.6, model="preview"),
+                         confirm=0, screen=0)
+    turned = [s for s in plan.sites if s.facing in ("+x", "-x")]
+    assert turned
+    for site in plan.sites:
+        new = [r for r in site.placed.layout.racks if r.id in site.placed.rack_ids]
+        for rack in new:
+            along_x = rack.facing in ("+x", "-x")
+            assert (rack.size_m[0] > rack.size_m[1]) == along_x, (rack.id, rack.facing, rack.size_m)
+        lx, ly = hall.room.size_m[:2]
+        standing = [box(r) for r in hall.racks] + [box(u) for u in hall.cooling_units]
+        for k, rack in enumerate(new):
+            b = box(rack)
+            assert 0 <= b[0] and b[1] <= lx + 1e-9 and 0 <= b[2] and b[3] <= ly + 1e-9, rack
+            assert not any(overlap(b, o) for o in standing + [box(r) for r in new[:k]]), rack

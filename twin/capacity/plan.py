@@ -90,7 +90,7 @@ def _sites(layout: Layout, request: Request, per_rack: int, baseline) -> tuple[l
     sites = []
     for group in groups:
         racks = make_racks(layout, request.model, per_rack, group.positions_m, group.facing,
-                           size, dt, request.utilization_pct)
+                           group.size_m, dt, request.utilization_pct)   # turned for +-x facing
         site = Site(group.positions_m, group.facing, place(layout, racks))
         left = sum(1 for s in singles if not _overlaps_any(s, group))
         site.checks["floor"] = floor_check(left, len(singles))
