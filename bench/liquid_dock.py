@@ -15,11 +15,11 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
@@ -31,15 +31,7 @@ from twin.gui.app import application, create_window  # noqa: E402
 from twin.gui.liquid_floor import COOLANT_MODE  # noqa: E402
 from twin.gui.solve_job import SolveSettings  # noqa: E402
 from twin.model import bundled_layout  # noqa: E402
-
-
-def wait(app, condition, timeout_s: float) -> None:
-    end = time.perf_counter() + timeout_s
-    while not condition():
-        if time.perf_counter() > end:
-            raise TimeoutError("timed out")
-        app.processEvents()
-        time.sleep(0.005)
+from whatif_docks import wait  # noqa: E402
 
 
 def main(argv=None) -> int:
