@@ -222,7 +222,9 @@ def test_the_leading_candidates_are_confirmed_with_the_accurate_model():
 def test_rows_show_liquid_headroom_and_free_positions():
     """The liquid row's CDUs (900 kW each, one group) carry 8 x 102 kW of GB200 liquid heat:
     with either failed the other has 84 kW spare, 98.8 kW of electrical load at 85 % liquid.
-    Without G7 and G8, 288 kW spare (338.8 kW) and their two positions are free again."""
+    Without G7 and G8, 288 kW spare (338.8 kW), and one tile-grid position is free in their
+    place: x 6.0 m; the row starts off the 0.6 m grid (x 2.0 m), so 5.4 m would overlap G6
+    and 6.6 m the CDU cabinet at 7.0 m."""
     from twin.model import load_layout
     from twin.model.resources import bundled_file
     layout = load_layout(bundled_file("liquid_row.yaml"))
@@ -235,7 +237,7 @@ def test_rows_show_liquid_headroom_and_free_positions():
         cdu.racks = [r for r in cdu.racks if r not in ("G7", "G8")]
     (row,) = stranded_table(layout, runner(), kind)
     assert row.headroom_kw["liquid"] == pytest.approx(288 / 0.85)
-    assert row.free_positions == 2 and row.space_kw == pytest.approx(2 * 132.0)
+    assert row.free_positions == 1 and row.space_kw == pytest.approx(132.0)
 
 
 def test_every_candidate_is_a_valid_layout_also_when_it_faces_along_x():

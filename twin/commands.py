@@ -300,7 +300,8 @@ def placement_problem(layout: Layout, item_id: str, size_m, position_m) -> Optio
     eps = 1e-6
     if x0 < -eps or y0 < -eps or x1 > lx + eps or y1 > ly + eps:
         return f"{item_id} would stand outside the room ({lx:g} x {ly:g} m)"
-    for other in (*layout.cooling_units, *layout.racks):
+    cdus = layout.liquid.cdus if layout.liquid is not None else ()
+    for other in (*layout.cooling_units, *layout.racks, *cdus):      # CDUs are floor cabinets
         if other.id == item_id:
             continue
         (ox, oy), (sx, sy) = other.position_m, other.size_m[:2]

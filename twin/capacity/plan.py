@@ -139,6 +139,23 @@ def _overlaps_any(single, group) -> bool:
     return False
 
 
+def _solvable(sites: list[Site], count: int, cell_m: float) -> list[Site]:
+    """The first `count` sites, in order, whose room the airflow grid can be built for: a rack
+    whose rear (or front) ends up against a wall or another box has no way for its air."""
+    from twin.model import LayoutError
+    from twin.thermal.grid import GridError, build_grid
+    out = []
+    for site in sites:
+        if len(out) >= count:
+            break
+        try:
+            build_grid(site.placed.layout, cell_m)
+        except (GridError, LayoutError):
+            continue
+        out.append(site)
+    return out
+
+
 def _air(sites: list[Site], runner, model: Optional[str], progress=None) -> None:
     results = runner.solve_many([(s.placed.layout, f"site {i + 1}") for i, s in enumerate(sites)],
                                 model=model, progress=progress)
@@ -178,7 +195,7 @@ def plan_capacity(layout: Layout, request: Request, runner, top: int = 5, screen
     else:
         sites, singles = _sites(layout, request, per_rack, baseline)
     sites.sort(key=Site.rank_key)
-    chosen = sites[:max(screen, 1)]
+    chosen = _solvable(sites, max(screen, 1), runner.cell_m)
     _air(chosen, runner, "preview", progress)
     chosen.sort(key=Site.rank_key)
     confirm = min(confirm, len(chosen))
