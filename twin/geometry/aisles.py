@@ -4,7 +4,7 @@ and the open area it can leave through (door gaps, open ends, gaps in its rows, 
 A roofed aisle whose racks blow much more air in than its coolers draw out has to pass
 the difference through its leakage gaps; when that takes gale speeds the room has no
 realistic steady state, and the solvers struggle. `aisle_leaks` measures it so the layout
-checks can say so before a solve (docs/layout-format.md, "Containment").
+checks can say so before a solve (docs/layout-format.md, "Format-2 checks").
 """
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ def _tiles_in_m3s(geo: SolverGeometry, aisle: tuple) -> float:
     return net
 
 
-def _open_m2(geo: SolverGeometry, layout: Layout, c, aisle: tuple) -> float:
+def _open_m2(geo: SolverGeometry, c, aisle: tuple) -> float:
     """Door gaps, open ends and uncovered stretches of the sides, and the top without a roof."""
     room = geo.room_m
     solids = [s.box_m for s in geo.solids if s.kind in ("rack", "unit", "cdu")]
@@ -118,5 +118,5 @@ def aisle_leaks(layout: Layout) -> list[AisleLeak]:
     for c in layout.containment:
         aisle = (tuple(c.aisle_m.x_m), tuple(c.aisle_m.y_m))
         net = _net_in_m3s(geo, aisle, c.height_m) + _tiles_in_m3s(geo, aisle)
-        out.append(AisleLeak(c.id, net, _open_m2(geo, layout, c, aisle)))
+        out.append(AisleLeak(c.id, net, _open_m2(geo, c, aisle)))
     return out
