@@ -33,8 +33,8 @@ class CalibrationOps(QObject):
         self.sensors = SensorsPanel(window.document)
         self.alerts = AlertsPanel(window.document, lambda: window.solver.settings,
                                   self.sensors.settings)
-        self.sensors_dock = add_panel_dock(window, self.sensors, "Sensors", "sensorsDock", scroll=False)
-        self.alerts_dock = add_panel_dock(window, self.alerts, "Alerts", "alertsDock", scroll=False)
+        self.sensors_dock = add_panel_dock(window, self.sensors, "Sensors", "sensorsDock")
+        self.alerts_dock = add_panel_dock(window, self.alerts, "Alerts", "alertsDock")
         self.dialog: Optional[CalibrateDialog] = None
         self._actions()
         s = self.sensors

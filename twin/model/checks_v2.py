@@ -210,6 +210,8 @@ def _warn_aisle_leaks(f: Findings, layout: Layout) -> None:
     except GeometryError:
         return                       # reported where the solvers build their geometry
     for i, leak in enumerate(leaks):
+        if leak.open_m2 <= 0:
+            continue                 # sealed: the solvers refuse it with the flows that do not balance
         pa = back_pressure_pa(leak, layout.air.density_kgm3)
         if pa > FAN_MARGIN_PA:
             way = "into it than is drawn out" if leak.net_in_m3s > 0 else "out of it than is blown in"
