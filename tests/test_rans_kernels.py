@@ -65,6 +65,21 @@ def test_face_conductance_is_the_two_cell_mean_on_free_faces_only(a):
     assert np.array_equal(out, expected)
 
 
+@pytest.mark.parametrize("a", range(3))
+def test_patch_shear_subtracts_the_face_viscosity_times_the_patch_geometry(a):
+    nu = RNG.uniform(1e-5, 1e-2, (4, 5, 6))
+    shape = list(nu.shape)
+    shape[a] += 1
+    geom = np.where(RNG.random(shape) < 0.5, RNG.uniform(0.01, 0.5, shape), 0.0)
+    sp = RNG.uniform(-1.0, 0.0, shape)
+    expected = sp.copy()
+    lo, hi, inner = ([slice(None)] * 3 for _ in range(3))
+    lo[a], hi[a], inner[a] = slice(0, -1), slice(1, None), slice(1, -1)
+    expected[tuple(inner)] -= 0.5 * (nu[tuple(lo)] + nu[tuple(hi)]) * geom[tuple(inner)]
+    terms.patch_shear(nu, a, geom, sp)
+    assert np.allclose(sp, expected, rtol=0, atol=1e-15)
+
+
 def _sl(axis, s):
     out = [slice(None)] * 3
     out[axis] = s

@@ -53,16 +53,14 @@ class Geometry:
                 if a == b:
                     continue
                 all4 = _four(_pad_ab(fl, a, b, "constant", False), a, b, np.logical_and)
-                wall = ~all4 | _panel_edges(grid, a, b)
-                self.mom_wall[a][b] = wall
-                self.wall_count[a][b] = (wall[_sl(b, slice(0, -1))].astype(float)
-                                         + wall[_sl(b, slice(1, None))])
+                self.mom_wall[a][b] = ~all4 | _panel_edges(grid, a, b)
         self.zero_bounds = []
         for a in range(3):
             shp = list(grid.shape)
             shp[a] += 1
             self.zero_bounds.append(tuple(np.zeros(_bshape(shp, ax)) for ax in range(3)))
         self._patch_books(layout)
+        self._patch_edges()
         self._wall_faces()
 
     # -- patches -------------------------------------------------------------
@@ -144,6 +142,24 @@ class Geometry:
             out.append(d)
         return out
 
+    def _patch_edges(self):
+        """Edges of velocity component a's control volumes that lie on a patch (a rack face,
+        tile, return or supply), and per control volume the count of its wall edges (log-law
+        shear) and patch edges (no-slip shear, as the reference CFD's fixed-velocity patches)."""
+        g = self.grid
+        self.patch_count = [[None] * 3 for _ in range(3)]
+        for a in range(3):
+            for b in range(3):
+                if a == b:
+                    continue
+                share = np.empty(_edge_shape(g.shape, a, b))   # patch share of each edge: 0, 1/2, 1
+                terms.staggered_flux(self.patch_face[b].astype(float), a, 1.0, share)
+                wall = self.mom_wall[a][b] & (share == 0.0)
+                self.wall_count[a][b] = (wall[_sl(b, slice(0, -1))].astype(float)
+                                         + wall[_sl(b, slice(1, None))])
+                self.patch_count[a][b] = share[_sl(b, slice(0, -1))] + share[_sl(b, slice(1, None))]
+        self.not_patch = [(~f).astype(float) for f in self.patch_face]
+
     # -- walls -------------------------------------------------------------
     def _wall_faces(self):
         """Per cell, which of its six faces are walls (solid or boundary, not a patch)."""
@@ -166,6 +182,14 @@ class Geometry:
                 count += wall
         self.wall_cell = count > 0
         self.wall_face_count = count
+
+
+def _edge_shape(shape, a: int, b: int) -> tuple:
+    """Shape of the edge arrays of component a's control volumes normal to b."""
+    out = list(shape)
+    out[a] += 1
+    out[b] += 1
+    return tuple(out)
 
 
 def _panel_edges(grid: Grid, a: int, b: int):

@@ -60,3 +60,15 @@ def standard_errors(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     t = np.arange(n) - 0.5 * (n - 1)
     trend = (t @ (x - x.mean(axis=0))) / (t @ t) * n
     return se, tau, np.abs(trend)
+
+
+def detrended_standard_errors(samples: np.ndarray) -> np.ndarray:
+    """Standard error of each column's mean once its linear trend is taken out: the noise
+    a drift has to stand out from (a drift inflates the raw series' variance and tau)."""
+    x = np.asarray(samples, dtype=float)
+    n = x.shape[0]
+    t = np.arange(n) - 0.5 * (n - 1)
+    centred = x - x.mean(axis=0)
+    slope = (t @ centred) / (t @ t)
+    se, _, _ = standard_errors(centred - np.outer(t, slope))
+    return se

@@ -22,13 +22,17 @@ def face_conductance(gamma, free, a, area_m2, h_m, out):
                 if not free[i, j, k]:
                     out[i, j, k] = 0.0
                     continue
-                if a == 0:
-                    m = 0.5 * (gamma[i - 1, j, k] + gamma[i, j, k])
-                elif a == 1:
-                    m = 0.5 * (gamma[i, j - 1, k] + gamma[i, j, k])
-                else:
-                    m = 0.5 * (gamma[i, j, k - 1] + gamma[i, j, k])
-                out[i, j, k] = m * area_m2 / h_m
+                out[i, j, k] = _face_mean(gamma, a, i, j, k) * area_m2 / h_m
+
+
+@njit(cache=True, inline="always")
+def _face_mean(cell, a, i, j, k):
+    """Mean of a cell field on the two cells either side of face (i, j, k) normal to a."""
+    if a == 0:
+        return 0.5 * (cell[i - 1, j, k] + cell[i, j, k])
+    if a == 1:
+        return 0.5 * (cell[i, j - 1, k] + cell[i, j, k])
+    return 0.5 * (cell[i, j, k - 1] + cell[i, j, k])
 
 
 @njit(cache=True, inline="always")
@@ -140,3 +144,20 @@ def momentum_source(ua, p, T, a, h_m, vol_m3, vol_dt, buoyancy, t_ref_c, out):
                     t_face = 0.5 * (T[i, j, k] + T[i, j, k - 1])
                     b += buoyancy * (t_face - t_ref_c) * vol_m3
                 out[i, j, k] = b
+
+
+@njit(cache=True)
+def patch_shear(nu_eff, a, geom_m, sp):
+    """Subtract from sp (implicit source of velocity component a, per face) the no-slip shear of
+    the patches its control volume touches: the mean effective viscosity of the face's two cells
+    times geom_m (sum over patch edges of area / half spacing). 0 on the first and last faces."""
+    n0, n1, n2 = sp.shape
+    n_a = sp.shape[a]
+    for i in range(n0):
+        for j in range(n1):
+            for k in range(n2):
+                g = geom_m[i, j, k]
+                q = i if a == 0 else j if a == 1 else k
+                if g == 0.0 or q == 0 or q == n_a - 1:
+                    continue
+                sp[i, j, k] -= _face_mean(nu_eff, a, i, j, k) * g
