@@ -13,7 +13,7 @@ Readings (each rack's mean intake, or with --readings sensors the point
 sensors; --truth cfd always reads intakes; plus every unit's supply, return
 and fan speed) are sampled from the truth with 0.1 K
 noise over ten minutes, and `calibrate` fits the nominal layout to them
-(accurate model, 0.3 m cells, one rack factor per row).
+(accurate model, 0.2 m cells, one rack factor per row).
 """
 from __future__ import annotations
 
@@ -151,7 +151,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--room", default="b_mixed_density")
     parser.add_argument("--truth", choices=("accurate", "cfd"), default="accurate")
-    parser.add_argument("--cell-m", type=float, default=0.3)
+    parser.add_argument("--cell-m", type=float, default=0.2)
     parser.add_argument("--cfd-cell-m", type=float, default=0.2)
     parser.add_argument("--readings", choices=("intakes", "sensors"), default="intakes",
                         help="what the room reads: each rack's mean intake (default) or the two "

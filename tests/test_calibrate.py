@@ -55,7 +55,7 @@ def test_preview_truth_is_recovered_closely(nominal, tmp_path):
     truth, true_values = syn.perturbed_truth(nominal, airflow_unit="CRAH-1", supply_unit="CRAH-2")
     values = syn.truth_values(truth, nominal, syn.default_names(nominal), model="preview")
     measured = read_measured(_write(tmp_path, values, noise_k=0.05), nominal)
-    cal = calibrate(nominal, measured, snapshot(measured), Settings(model="preview"))
+    cal = calibrate(nominal, measured, snapshot(measured), Settings(model="preview", cell_m=0.3))
     got = {f.parameter.id: f.value for f in cal.params}
     assert got["CRAH-1 airflow"] == pytest.approx(0.7, abs=0.03)
     assert got["CRAH-2 supply"] == pytest.approx(1.5, abs=0.3)
@@ -68,7 +68,7 @@ def test_preview_truth_is_recovered_closely(nominal, tmp_path):
 def test_too_few_readings_fix_parameters_at_nominal_and_say_so(nominal, tmp_path):
     values = {"A2-low": 18.4, "unit:CRAH-1:supply_c": 18.2}
     measured = read_measured(_write(tmp_path, values), nominal)
-    cal = calibrate(nominal, measured, snapshot(measured), Settings(model="preview"))
+    cal = calibrate(nominal, measured, snapshot(measured), Settings(model="preview", cell_m=0.3))
     fitted = [f for f in cal.params if f.fitted]
     fixed = [f for f in cal.params if not f.fitted]
     assert len(fitted) <= 1 and len(fixed) >= 5

@@ -12,7 +12,7 @@ from twin.cli import main
 from twin.model import load_layout
 
 ROOM = REPO / "tests" / "data" / "calibrate" / "two_rows.yaml"
-FAST = ["--model", "preview", "--quiet"]
+FAST = ["--model", "preview", "--cell-m", "0.3", "--quiet"]   # the truth is sampled at 0.3 m
 HEADER = "timestamp,sensor,value\n"
 
 

@@ -18,7 +18,7 @@ from twin.cli import main
 from twin.model import bundled_layout, load_layout
 
 ROOM = REPO / "tests" / "data" / "calibrate" / "two_rows.yaml"
-PREVIEW = Settings(model="preview")
+PREVIEW = Settings(model="preview", cell_m=0.3)   # the grid the truth is sampled on
 
 
 @pytest.fixture(scope="module")

@@ -42,8 +42,8 @@ def add_parsers(commands) -> None:
 
 def _add_fit_options(cal) -> None:
     cal.add_argument("--model", choices=("accurate", "preview"), default="accurate", help=MODEL_HELP)
-    cal.add_argument("--cell-m", type=positive_float, default=0.3, metavar="M",
-                     help="grid cell size in metres (default 0.3)")
+    cal.add_argument("--cell-m", type=positive_float, default=0.2, metavar="M",
+                     help="grid cell size in metres (default 0.2)")
     cal.add_argument("--racks", choices=("rack", "row", "room"), default="row",
                      help="one rack airflow factor per rack, per row (default) or for the room")
     cal.add_argument("--sensor-sigma", type=positive_float, default=0.3, metavar="K",

@@ -30,7 +30,7 @@ AIRFLOW_SIGMA_PCT = 5.0
 
 @dataclass
 class Settings:
-    cell_m: float = 0.3
+    cell_m: float = 0.2                # at 0.3 m row ends depend on the grid more (docs/calibration.md)
     model: str = "accurate"            # the model that confirms the fit
     sensor_sigma_k: float = 0.3        # stated accuracy of a temperature reading
     holdout: float = 0.25              # share of the temperature channels kept out of the fit

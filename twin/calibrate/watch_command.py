@@ -33,8 +33,8 @@ def add_parser(commands) -> None:
                      help="a `dctwin calibrate --json` result: its held-out RMS sets the twin's spread")
     cmd.add_argument("--model", choices=("accurate", "preview"), default="accurate",
                      help="model for the twin's values (default accurate)")
-    cmd.add_argument("--cell-m", type=positive_float, default=0.3, metavar="M",
-                     help="grid cell size in metres (default 0.3)")
+    cmd.add_argument("--cell-m", type=positive_float, default=0.2, metavar="M",
+                     help="grid cell size in metres (default 0.2)")
     cmd.add_argument("--noise", type=positive_float, default=0.3, metavar="K",
                      help="stated noise of one temperature reading (default 0.3 K)")
     cmd.add_argument("--model-spread", type=positive_float, default=None, metavar="K",
