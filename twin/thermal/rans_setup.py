@@ -143,9 +143,10 @@ class Geometry:
         return out
 
     def _patch_edges(self):
-        """Edges of velocity component a's control volumes that lie on a patch (a rack face,
-        tile, return or supply), and per control volume the count of its wall edges (log-law
-        shear) and patch edges (no-slip shear, as the reference CFD's fixed-velocity patches)."""
+        """Per control volume of velocity component a: how many of its edges are walls (log-law
+        shear) and how much of them lies on a patch, a rack face, tile, return or supply
+        (no-slip shear, as the reference CFD's fixed-velocity patches); and per face, 0 on
+        patches, 1 elsewhere (the convected flux of a tangential component skips patches)."""
         g = self.grid
         self.patch_count = [[None] * 3 for _ in range(3)]
         for a in range(3):
