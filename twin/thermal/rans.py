@@ -426,14 +426,15 @@ class RansState:
         n = len(self._samples)
         if n < s.min_avg_iters * (2 if self.drift_restarts else 1) or n % 10:
             return False
-        se, tau, trend = standard_errors(np.asarray(self._samples))
+        samples = np.asarray(self._samples)
+        se, tau, trend = standard_errors(samples)
         self.se_k, self.tau_iters = se, float(tau.max())
         tol = s.settle_tol_k if n < s.relaxed_after else s.relaxed_tol_k
         # a stationary series' fitted trend has a standard error of sqrt(12) SE: flag only
         # trends twice that (and above 2 tol), i.e. a drift, not the oscillation's noise
         drifting = trend > np.maximum(2 * np.sqrt(12.0) * se, 2 * tol)
         if (drifting.any() and n >= 2 * s.min_avg_iters and self.drift_restarts < 3
-                and self._clear_drift(trend)):
+                and self._clear_drift(samples, trend)):
             # the window still holds the approach to the flow the iterates settled into: a
             # mean over it would carry that drift however long it grew, so start it again
             # (then over at least twice the shortest window, so that Sokal's estimate of tau
@@ -447,10 +448,10 @@ class RansState:
         self.relaxed = tol > s.settle_tol_k
         return float(se.max()) <= tol and not drifting.any()
 
-    def _clear_drift(self, trend) -> bool:
+    def _clear_drift(self, samples, trend) -> bool:
         """A trend four times its own noise (the detrended series' standard error) and
         above twice the tolerance: the window holds a drift, not a slow oscillation."""
-        se_noise = detrended_standard_errors(np.asarray(self._samples))
+        se_noise = detrended_standard_errors(samples)
         return bool((trend > np.maximum(4 * np.sqrt(12.0) * se_noise,
                                         2 * self.s.settle_tol_k)).any())
 

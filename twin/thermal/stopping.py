@@ -43,6 +43,14 @@ def integrated_time(x: np.ndarray) -> np.ndarray:
     return np.maximum(tau, 1.0)
 
 
+def _linear_fit(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(centred time t, x minus its column means, each column's least-squares slope per sample)."""
+    n = x.shape[0]
+    t = np.arange(n) - 0.5 * (n - 1)
+    centred = x - x.mean(axis=0)
+    return t, centred, (t @ centred) / (t @ t)
+
+
 def standard_errors(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(standard error of each column's mean, its tau, its linear trend across the window).
 
@@ -57,18 +65,13 @@ def standard_errors(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     tau = integrated_time(x)
     var = x.var(axis=0, ddof=1)
     se = np.sqrt(var * tau / n)
-    t = np.arange(n) - 0.5 * (n - 1)
-    trend = (t @ (x - x.mean(axis=0))) / (t @ t) * n
-    return se, tau, np.abs(trend)
+    _, _, slope = _linear_fit(x)
+    return se, tau, np.abs(slope * n)
 
 
 def detrended_standard_errors(samples: np.ndarray) -> np.ndarray:
     """Standard error of each column's mean once its linear trend is taken out: the noise
     a drift has to stand out from (a drift inflates the raw series' variance and tau)."""
-    x = np.asarray(samples, dtype=float)
-    n = x.shape[0]
-    t = np.arange(n) - 0.5 * (n - 1)
-    centred = x - x.mean(axis=0)
-    slope = (t @ centred) / (t @ t)
+    t, centred, slope = _linear_fit(np.asarray(samples, dtype=float))
     se, _, _ = standard_errors(centred - np.outer(t, slope))
     return se
